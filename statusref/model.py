@@ -1,0 +1,142 @@
+"""The status-code model: frozen dataclasses, pure data, no I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FLAGS = ("deprecated", "experimental", "unused", "obsoleted", "unofficial")
+
+# RFC 9110 section 15: the five classes, their names, sections and meanings.
+CLASS_FACTS = {
+    1: ("Informational", "15.2", "The request was received, continuing process."),
+    2: ("Successful", "15.3", "The request was successfully received, understood, and accepted."),
+    3: ("Redirection", "15.4", "Further action needs to be taken in order to complete the request."),
+    4: ("Client Error", "15.5", "The request contains bad syntax or cannot be fulfilled."),
+    5: ("Server Error", "15.6", "The server failed to fulfill an apparently valid request."),
+}
+RFC_URL = "https://www.rfc-editor.org/rfc/rfc{number}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem found in a source, reported as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        """Format the problem the way compilers do."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document in content/, with its optional metadata."""
+
+    id: str
+    path: str
+    title: str
+    link: str = ""
+    trust: int = 50
+    registry: bool = False
+    codes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Description:
+    """A description of a code as one source wrote it, in Markdown."""
+
+    source: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name a code goes by (official, title, former or other) and who used it."""
+
+    text: str
+    kind: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The document that defines a code, with a link to it."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class StatusCode:
+    """One HTTP status code with everything the sources say about it."""
+
+    code: int
+    title: str
+    names: tuple[Name, ...] = ()
+    flags: tuple[str, ...] = ()
+    extension: str = ""
+    summary: str = ""
+    descriptions: tuple[Description, ...] = ()
+    reference: Reference | None = None
+
+    @property
+    def class_digit(self) -> int:
+        """The class a code belongs to: its first digit."""
+        return self.code // 100
+
+    @property
+    def former_names(self) -> tuple[Name, ...]:
+        """Names the code went by before."""
+        return tuple(n for n in self.names if n.kind == "former")
+
+    @property
+    def other_names(self) -> tuple[Name, ...]:
+        """Names some source uses that are neither official nor former."""
+        return tuple(n for n in self.names if n.kind == "other")
+
+
+@dataclass(frozen=True)
+class StatusClass:
+    """One class of codes (1xx to 5xx) as RFC 9110 section 15 defines it."""
+
+    digit: int
+    name: str
+    section: str
+    meaning: str
+    codes: tuple[int, ...] = ()
+    source_names: tuple[Name, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The class as people write it: 4xx."""
+        return f"{self.digit}xx"
+
+    @property
+    def section_url(self) -> str:
+        """The link to the class's section of RFC 9110."""
+        return RFC_URL.format(number=9110) + f"#section-{self.section}"
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything the site is built from."""
+
+    classes: tuple[StatusClass, ...]
+    codes: tuple[StatusCode, ...]
+    sources: tuple[Source, ...]
+    problems: tuple[Problem, ...] = field(default=())
+
+    def code(self, number: int) -> StatusCode:
+        """The code with this number."""
+        return next(c for c in self.codes if c.code == number)
+
+    def status_class(self, digit: int) -> StatusClass:
+        """The class with this first digit."""
+        return next(c for c in self.classes if c.digit == digit)
+
+    def source(self, source_id: str) -> Source:
+        """The source with this id."""
+        return next(s for s in self.sources if s.id == source_id)

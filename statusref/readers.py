@@ -1,0 +1,434 @@
+"""Readers: one per block shape that people write, chosen from READERS by the block's type."""
+from __future__ import annotations
+
+import difflib
+import re
+import textwrap
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .model import Problem
+from .text import clean_name, clean_text
+
+MD = MarkdownIt("js-default")
+CODE = re.compile(r"^[1-5]\d\d$")
+CLASS_LABEL = re.compile(r"^([1-5])xx$", re.I)
+CODE_LIKE = re.compile(r"^(?:\d[\dA-Za-z]*|[1-9]xx)$", re.I)
+LEAD = re.compile(r"^`?(?P<code>[^\s`:]+)`?(?:\s*[:\-–—.]\s*|\s+|$)(?P<name>.*)$", re.S)
+BOLD_LEAD = re.compile(r"^\s*(\*\*|__)(?P<lead>.+?)\1\s*", re.S)
+PLAIN_LEAD = re.compile(r"^\s*(?P<lead>[^\n]*?)(?:\s*:\s+|\s*:$|\s+[-–—]\s+|\n|$)")
+BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+ENTRY_LIKE = re.compile(r"^\s*[|*_`>#-]*\s*`?(\d{2,4}[A-Za-z]?)`?\s*(?:[|:*_–—-]|\s+[A-Z])")
+CLASS_WORDS = ((1, "informational"), (2, "success"), (3, "redirect"), (4, "client"), (5, "server"))
+ROLE_WORDS = {
+    "former": ("former", "formerly", "old", "previous", "obsolete"),
+    "code": ("code", "status", "number"),
+    "description": ("description", "explanation", "details", "detail", "notes", "comment", "definition"),
+    "reference": ("reference", "references", "spec", "specification", "rfc", "defined", "source"),
+    "name": ("name", "reason", "meaning", "summary", "phrase", "title", "message"),
+}
+MAX_DEPTH = 40
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A code as one source gives it: number, name, qualifiers, description, line."""
+
+    code: int
+    name: str
+    qualifiers: tuple[str, ...]
+    text: str
+    line: int
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class FormerName:
+    """A name a code went by before, with where it was used."""
+
+    code: int
+    name: str
+    note: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ClassName:
+    """The name a source gives a class (`## Client Errors`)."""
+
+    digit: int
+    name: str
+    line: int
+
+
+@dataclass
+class State:
+    """What a reader knows while it walks one document."""
+
+    path: str
+    lines: list[str]
+    records: list = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    class_digit: int | None = None
+    class_level: int = 0
+    class_line: int = 0
+    section: tuple | None = None
+    section_blocks: list = field(default_factory=list)
+
+    def problem(self, line: int, message: str) -> None:
+        """Record a problem at a 1-based line."""
+        self.problems.append(Problem(self.path, line, message))
+
+    def source_lines(self, start: int, end: int) -> str:
+        """The source text between two 0-based line numbers."""
+        return "\n".join(self.lines[start:end])
+
+
+def read_markdown(path: str, text: str) -> tuple[list, list[Problem], str]:
+    """Read one Markdown document: its records, its problems and its first heading."""
+    state = State(path, text.split("\n"))
+    tokens = MD.parse(text)
+    check_depth(state, tokens)
+    for block in top_level_blocks(tokens):
+        if state.section and block[0].type != "heading_open":
+            state.section_blocks.append(block)
+            continue
+        reader = READERS.get(block[0].type)
+        if reader:
+            reader(state, block)
+    finish_section(state)
+    return state.records, state.problems, first_heading(tokens)
+
+
+def top_level_blocks(tokens: list[Token]):
+    """Yield each top-level block as the list of its tokens."""
+    start = 0
+    depth = 0
+    for index, token in enumerate(tokens):
+        depth += token.nesting
+        if depth == 0:
+            yield tokens[start : index + 1]
+            start = index + 1
+
+
+def first_heading(tokens: list[Token]) -> str:
+    """The text of a document's first heading, or an empty string."""
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            return inline_text(tokens[index + 1])
+    return ""
+
+
+def check_depth(state: State, tokens: list[Token]) -> None:
+    """Report nesting deeper than the readers follow."""
+    deep = next((t for t in tokens if t.level > MAX_DEPTH and t.map), None)
+    if deep:
+        state.problem(deep.map[0] + 1, f"lists nested more than {MAX_DEPTH // 2} levels deep; flatten them")
+
+
+def inline_text(token: Token) -> str:
+    """The plain text of an inline token: text and code spans, walked by type."""
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+def line_of(block: list[Token]) -> int:
+    """The 1-based line where a block starts."""
+    return block[0].map[0] + 1 if block[0].map else 0
+
+
+# --- headings -------------------------------------------------------------
+
+
+def read_heading(state: State, block: list[Token]) -> None:
+    """A heading is a code section (`### 404 Not Found`), a class, or neither."""
+    finish_section(state)
+    level = int(block[0].tag[1])
+    line = line_of(block)
+    text = inline_text(block[1])
+    lead = parse_lead(text)
+    if lead and CODE.match(lead[0]):
+        state.section = (int(lead[0]), lead[1], line, block[0].map[1])
+        return
+    digit = class_of(text)
+    if digit:
+        set_class(state, digit, level, line, text)
+    elif lead and CODE_LIKE.match(lead[0]) and not lead[0].isdigit() or lead and len(lead[0]) > 1 and lead[0].isdigit():
+        report_bad_code(state, line, lead[0])
+    elif level <= state.class_level:
+        state.class_digit, state.class_level = None, 0
+
+
+def set_class(state: State, digit: int, level: int, line: int, text: str) -> None:
+    """Enter a class heading and record the name this source gives it."""
+    state.class_digit, state.class_level, state.class_line = digit, level, line
+    name = re.sub(r"^\s*(?:\d+[.)]|[1-5]xx\b)\s*[:\-–—]?\s*", "", text, flags=re.I)
+    state.records.append(ClassName(digit, name.strip() or f"{digit}xx", line))
+
+
+def class_of(text: str) -> int | None:
+    """The class a heading or table row names (`4xx`, `Client Errors`), if any."""
+    label = re.search(r"\b([1-5])xx\b", text, re.I)
+    if label:
+        return int(label.group(1))
+    words = text.casefold()
+    for digit, word in CLASS_WORDS:
+        if word in words:
+            return digit
+    return None
+
+
+def finish_section(state: State) -> None:
+    """Turn a code heading and the blocks under it into an entry."""
+    if not state.section:
+        return
+    code, raw_name, line, body_start = state.section
+    blocks = state.section_blocks
+    text = state.source_lines(body_start, blocks[-1][0].map[1]) if blocks else ""
+    state.section, state.section_blocks = None, []
+    add_entry(state, code, raw_name, text, line)
+
+
+# --- entries --------------------------------------------------------------
+
+
+def parse_lead(text: str) -> tuple[str, str] | None:
+    """Split `404 Not Found` into the code-like token and the rest."""
+    match = LEAD.match(text.strip())
+    if not match or not match.group("code")[:1].isdigit():
+        return None
+    return match.group("code"), match.group("name").strip()
+
+
+def report_bad_code(state: State, line: int, token: str) -> None:
+    """Report a code cell or lead that is not a status code."""
+    if token.isdigit():
+        state.problem(line, f"{token} is not a status code: codes run from 100 to 599")
+    elif CLASS_LABEL.match(token):
+        state.problem(line, f"{token} is a class, not a status code; a class row has a class name and no description")
+    else:
+        state.problem(line, f"cannot read status code {token!r}: a code is three digits, 100 to 599")
+
+
+def add_entry(state: State, code: int, raw_name: str, text: str, line: int, reference: str = "") -> None:
+    """Clean an entry, check it against its class heading, and keep it."""
+    name, qualifiers = clean_name(raw_name)
+    text = clean_text(text)
+    if not name and not any(q.casefold() == "unused" for q in qualifiers):
+        state.problem(line, f"{code} has no name")
+    if not text and not reference:
+        state.problem(line, f"{code} has no description")
+    if state.class_digit and state.class_digit != code // 100:
+        state.problem(line, f"{code} is under the {state.class_digit}xx class heading on line {state.class_line}")
+    state.records.append(Entry(code, name, qualifiers, text, line, reference))
+
+
+# --- tables ---------------------------------------------------------------
+
+
+def read_table(state: State, block: list[Token]) -> None:
+    """A pipe table: columns found by their header words, rows read one by one."""
+    rows = table_rows(block)
+    roles = header_roles([inline_text(cell) for cell in rows[0][1]])
+    if "code" not in roles:
+        return
+    if "former" in roles:
+        read_former_rows(state, rows[1:], roles)
+        return
+    if not {"name", "description"} & roles.keys():
+        state.problem(line_of(block), "table has a code column but no name or description column")
+        return
+    outer = state.class_digit, state.class_line
+    for line, cells in rows[1:]:
+        check_cell_count(state, line, len(rows[0][1]))
+        read_table_row(state, line, cells, roles)
+    state.class_digit, state.class_line = outer
+
+
+def table_rows(block: list[Token]) -> list[tuple[int, list[Token]]]:
+    """The rows of a table as (line, inline tokens of the cells)."""
+    rows = []
+    for index, token in enumerate(block):
+        if token.type == "tr_open":
+            rows.append((token.map[0] + 1, []))
+        elif token.type == "inline" and rows:
+            rows[-1][1].append(token)
+    return rows
+
+
+def header_roles(headers: list[str]) -> dict[str, int]:
+    """Map each column role (code, name, description, ...) to its column index."""
+    roles: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        role = header_role(header)
+        if role and role not in roles:
+            roles[role] = index
+    return roles
+
+
+def header_role(header: str) -> str | None:
+    """The role of one header cell, from its words, forgiving typos (`Sumarary`)."""
+    words = re.findall(r"[a-z]+", header.casefold())
+    vocabulary = {word: role for role, known in ROLE_WORDS.items() for word in known}
+    for role, known in ROLE_WORDS.items():
+        for word in words:
+            if word in known or difflib.get_close_matches(word, known, n=1, cutoff=0.75):
+                if vocabulary.get(word, role) == role:
+                    return role
+    return None
+
+
+def check_cell_count(state: State, line: int, expected: int) -> None:
+    """Report a row with more or fewer cells than its header."""
+    raw = state.lines[line - 1].strip()
+    if raw.startswith("|"):
+        raw = raw[1:]
+    if raw.endswith("|") and not raw.endswith("\\|"):
+        raw = raw[:-1]
+    count = len(re.split(r"(?<!\\)\|", raw))
+    if count != expected:
+        state.problem(line, f"row has {count} cells but the header has {expected}")
+
+
+def cell(cells: list[Token], roles: dict[str, int], role: str) -> Token | None:
+    """The cell of a row that plays a role, if the row has it."""
+    index = roles.get(role)
+    return cells[index] if index is not None and index < len(cells) else None
+
+
+def read_table_row(state: State, line: int, cells: list[Token], roles: dict[str, int]) -> None:
+    """One table row: a class row (`4xx | Client Errors`) or a code entry."""
+    code = inline_text(cell(cells, roles, "code")).strip("*_ ")
+    name_cell, text_cell = cell(cells, roles, "name"), cell(cells, roles, "description")
+    name = name_cell.content if name_cell else ""
+    text = text_cell.content if text_cell else ""
+    reference_cell = cell(cells, roles, "reference")
+    reference = inline_text(reference_cell) if reference_cell else ""
+    label = CLASS_LABEL.match(code)
+    if label and not text.strip() and (not name or class_of(name) == int(label.group(1))):
+        state.class_digit, state.class_line = int(label.group(1)), line
+        state.records.append(ClassName(int(label.group(1)), clean_text(name) or code, line))
+        return
+    if not code and not name.strip() and not text.strip():
+        return
+    if not CODE.match(code):
+        report_bad_code(state, line, code or "(empty)")
+        return
+    bold = BOLD_LEAD.match(text)
+    if bold and (bold.group("lead").rstrip().endswith(":") or text[bold.end() :].startswith(":")):
+        if not name.strip():
+            name = bold.group("lead")
+        text = text[bold.end() :].lstrip(": ")
+    add_entry(state, int(code), name, text, line, reference)
+
+
+def read_former_rows(state: State, rows: list, roles: dict[str, int]) -> None:
+    """Rows of a table of former names: code, former name, where it was used."""
+    for line, cells in rows:
+        code = inline_text(cell(cells, roles, "code"))
+        former = cell(cells, roles, "former")
+        note = cell(cells, roles, "reference")
+        if not CODE.match(code):
+            report_bad_code(state, line, code or "(empty)")
+        elif former is not None and inline_text(former):
+            name, _ = clean_name(inline_text(former).strip('"“”'))
+            state.records.append(FormerName(int(code), name, inline_text(note) if note else "", line))
+
+
+# --- lists ----------------------------------------------------------------
+
+
+def read_list(state: State, block: list[Token]) -> None:
+    """A list whose items lead with a code and name; nested items stay in the description."""
+    for item in list_items(block):
+        read_list_item(state, item)
+
+
+def list_items(block: list[Token]) -> list[list[Token]]:
+    """The items of a list, each as its tokens without the item's open and close."""
+    items, depth, start = [], 0, 0
+    for index, token in enumerate(block[1:-1], start=1):
+        if depth == 0 and token.type == "list_item_open":
+            start = index
+        depth += token.nesting
+        if depth == 0 and token.type == "list_item_close":
+            items.append(block[start + 1 : index])
+    return items
+
+
+def read_list_item(state: State, item: list[Token]) -> None:
+    """One item: an entry, a class with entries nested under it, or something else."""
+    children = list(top_level_blocks(item))
+    if not children or children[0][0].type != "paragraph_open":
+        return
+    line = line_of(children[0])
+    lead, rest = split_lead(children[0][1].content)
+    parsed = parse_lead(lead)
+    if parsed and CODE.match(parsed[0]):
+        text = join_description(state, rest, children[1:])
+        add_entry(state, int(parsed[0]), parsed[1], text, line)
+    elif not parsed and class_of(lead) and CLASS_LABEL.search(lead.split()[0] if lead.split() else ""):
+        outer = state.class_digit, state.class_line
+        state.class_digit, state.class_line = class_of(lead), line
+        for nested in children[1:]:
+            if nested[0].type in ("bullet_list_open", "ordered_list_open"):
+                read_list(state, nested)
+        state.class_digit, state.class_line = outer
+    elif parsed and CODE_LIKE.match(parsed[0]) and len(parsed[0]) > 1:
+        report_bad_code(state, line, parsed[0])
+
+
+def split_lead(content: str) -> tuple[str, str]:
+    """Split an item's first paragraph into its lead (code and name) and the rest."""
+    bold = BOLD_LEAD.match(content)
+    if bold:
+        lead, rest = bold.group("lead").strip(), content[bold.end() :]
+        if CODE.match(lead.strip("`")) and rest and not rest.startswith((":", "\n")):
+            more = PLAIN_LEAD.match(rest)
+            lead, rest = f"{lead} {more.group('lead')}", rest[more.end() :]
+    else:
+        plain = PLAIN_LEAD.match(content)
+        lead, rest = plain.group("lead"), content[plain.end() :]
+    return lead.strip().rstrip(":").strip(), re.sub(r"^\s*[:\-–—]\s*", "", rest).strip()
+
+
+def join_description(state: State, rest: str, blocks: list[list[Token]]) -> str:
+    """The description of a list entry: the rest of its line and its nested blocks."""
+    parts = [rest] if rest else []
+    for block in blocks:
+        parts.append(textwrap.dedent(state.source_lines(block[0].map[0], block[0].map[1])))
+    if not rest and len(blocks) == 1 and len(list_items(blocks[0])) == 1:
+        parts = [BULLET.sub("", textwrap.dedent(parts[0]), count=1)]
+    return "\n\n".join(part.strip("\n") for part in parts)
+
+
+# --- paragraphs -----------------------------------------------------------
+
+
+def read_paragraph(state: State, block: list[Token]) -> None:
+    """A loose paragraph is prose, unless a line looks like an entry that could not be read."""
+    start, end = block[0].map
+    lines = state.lines[start:end]
+    if sum(line.lstrip().startswith("|") for line in lines) >= 2:
+        state.problem(start + 1, "looks like a table but has no separator row (| --- | --- |) under its header; not read")
+        return
+    for offset, line in enumerate(lines):
+        match = ENTRY_LIKE.match(line)
+        if match:
+            state.problem(start + offset + 1, f"looks like an entry for {match.group(1)} but is not in a table, list or heading; not read")
+
+
+READERS = {
+    "heading_open": read_heading,
+    "table_open": read_table,
+    "bullet_list_open": read_list,
+    "ordered_list_open": read_list,
+    "paragraph_open": read_paragraph,
+}
