@@ -1,0 +1,201 @@
+"""Structural checks of the built site and the unzipped bundle, with BeautifulSoup."""
+import json
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from statusref.site import Config, build
+
+SPEC_HOSTS = {"www.rfc-editor.org", "www.iana.org"}
+
+
+def soup(path: Path) -> BeautifulSoup:
+    """A parsed page."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def pages(root: Path) -> list[Path]:
+    """Every HTML page of a site."""
+    return sorted(root.rglob("*.html"))
+
+
+def test_one_page_per_code_and_class(site, model):
+    for code in model.codes:
+        page = soup(site / str(code.code) / "index.html")
+        assert page.h1.get_text(" ", strip=True) == f"{code.code} {code.title}"
+        assert page.title.string.startswith(f"{code.code} {code.title}")
+    for cls in model.classes:
+        page = soup(site / cls.label / "index.html")
+        assert page.h1.get_text(strip=True) == f"{cls.label} {cls.name}"
+        listed = [a["href"] for a in page.select("main ul.codes a")]
+        assert listed == [f"../{n}/" for n in cls.codes]
+    assert len(pages(site)) == len(model.codes) + len(model.classes) + 3
+
+
+def test_breadcrumbs(site):
+    crumbs = soup(site / "404" / "index.html").select("nav.crumbs a")
+    assert [(a.get_text(strip=True), a["href"]) for a in crumbs] == [
+        ("Home", "../"), ("4xx Client Error", "../4xx/"), ("404 Not Found", "./"),
+    ]
+    assert crumbs[-1]["aria-current"] == "page"
+
+
+def test_previous_next_chain_visits_every_code_in_order(site, model):
+    seen, href = [], "100/index.html"
+    while href:
+        page = soup(site / href)
+        seen.append(int(page.select_one("h1 .num").get_text()))
+        nxt = page.select_one('nav.pager a[rel="next"]')
+        href = posixpath.normpath(posixpath.join(posixpath.dirname(href), nxt["href"], "index.html")) if nxt else None
+    assert seen == [c.code for c in model.codes]
+
+
+def test_class_pages_chain_and_explain(site, model):
+    page = soup(site / "4xx" / "index.html")
+    assert page.select_one('nav.pager a[rel="prev"]')["href"] == "../3xx/"
+    assert page.select_one('nav.pager a[rel="next"]')["href"] == "../5xx/"
+    assert "bad syntax or cannot be fulfilled" in page.select_one("p.lede").get_text()
+
+
+def test_code_page_contents(site):
+    page = soup(site / "413" / "index.html")
+    assert page.select_one("pre.wire").get_text() == "HTTP/1.1 413 Content Too Large"
+    former = [dd.get_text(" ", strip=True) for dd in page.select("dd.former")]
+    assert any(f.startswith("Request Entity Too Large") and "encyclopedia" in f for f in former)
+    ref = page.find("a", string="RFC 9110, Section 15.5.14")
+    assert ref["href"] == "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14"
+    cites = [p.get_text(" ", strip=True) for p in page.select("p.cite")]
+    assert cites == ["From response-status-codes.md , line 126", "From wiki-table.md , line 31"]
+    flags = [li.get_text() for li in soup(site / "102" / "index.html").select("ul.flags li")]
+    assert flags == ["Deprecated"]
+
+
+def test_index_groups_every_code_with_anchor_and_summary(site, model):
+    page = soup(site / "index.html")
+    for code in model.codes:
+        item = page.find("li", id=str(code.code))
+        assert item is not None and item.a["href"] == f"{code.code}/"
+        assert code.summary in item.get_text()
+        assert item.find_parent("section").h2["id"] == f"{code.class_digit}xx"
+
+
+def test_cross_links_and_mentions(site):
+    page401 = soup(site / "401" / "index.html")
+    assert page401.find("a", class_="code-ref", string="403")["href"] == "../403/"
+    page302 = soup(site / "302" / "index.html")
+    assert {a.get_text() for a in page302.select("a.code-ref")} >= {"303", "307"}
+    page403 = soup(site / "403" / "index.html")
+    assert "../401/" in [a["href"] for a in page403.select("ul.mentioned-by a")]
+
+
+def test_no_code_links_inside_code_spans(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text("- **200 OK**: Fine.\n- **204 No Content**: Like `200` but empty; see 200 and [the spec](https://www.rfc-editor.org/rfc/rfc9110).\n")
+    build(Config(content=content, out=tmp_path / "site"))
+    body = soup(tmp_path / "site" / "204" / "index.html").select_one("section.description")
+    assert body.code.get_text() == "200" and body.code.find("a") is None
+    assert [a["href"] for a in body.select("a.code-ref")] == ["../200/"]
+
+
+def test_sources_page_lists_codes_and_disagreements(site, model):
+    page = soup(site / "sources" / "index.html")
+    wiki = page.find("h2", id="wiki-table").find_parent("section")
+    assert "../413/" in [a["href"] for a in wiki.select("ul.inline a")]
+    assert "Request Entity Too Large" in wiki.get_text()
+    assert len(page.select("section.source")) == len(model.sources)
+
+
+def test_root_404_links_to_the_404_page(site):
+    page = soup(site / "404.html")
+    assert page.find("a", string="404 Not Found")["href"] == "/404/"
+    assert page.find("link", rel="stylesheet")["href"] == "/static/style.css"
+
+
+def test_machine_readable_api(site, model):
+    api = json.loads((site / "api" / "codes.json").read_text())
+    assert api["version"] == 1 and len(api["codes"]) == len(model.codes)
+    teapot = next(c for c in api["codes"] if c["code"] == 413)
+    assert set(teapot) >= {"code", "title", "class", "flags", "former_names", "summary", "url", "reference"}
+    assert teapot["title"] == "Content Too Large" and teapot["class"] == "4xx" and teapot["url"] == "/413/"
+    assert "Payload Too Large" in teapot["former_names"]
+
+
+def test_sitemap_robots_canonical_with_base_url(tmp_path, model):
+    from conftest import CONTENT
+
+    out = tmp_path / "site"
+    build(Config(content=CONTENT, out=out, base_url="https://status.example/ref/"))
+    locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(locs) == len(pages(out)) - 1 and "https://status.example/ref/404/" in locs
+    assert all(loc.startswith("https://status.example/ref/") for loc in locs)
+    assert "Sitemap: https://status.example/ref/sitemap.xml" in (out / "robots.txt").read_text()
+    assert soup(out / "404" / "index.html").find("link", rel="canonical")["href"] == "https://status.example/ref/404/"
+    assert soup(out / "404.html").find("a", string="404 Not Found")["href"] == "/ref/404/"
+
+
+def test_every_page_has_canonical_description_and_csp(site):
+    for path in pages(site):
+        page = soup(path)
+        assert page.find("link", rel="canonical")["href"], path
+        assert page.find("meta", attrs={"name": "description"})["content"].strip(), path
+        csp = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        assert "script-src 'self'" in csp and "default-src 'none'" in csp
+
+
+def links(page: BeautifulSoup) -> list[str]:
+    """Every href and src on a page."""
+    return [tag.get(attr) for attr in ("href", "src") for tag in page.find_all(attrs={attr: True})]
+
+
+def resolve(root: Path, page: Path, link: str, offline: bool) -> Path | None:
+    """The file an internal link names, or None for spec links; fails on other absolute URLs."""
+    parts = urlsplit(link)
+    if parts.scheme in ("http", "https"):
+        assert parts.netloc in SPEC_HOSTS, f"{page}: external URL {link}"
+        return None
+    assert not parts.scheme, f"{page}: {link}"
+    path = unquote(parts.path)
+    if offline:
+        assert path == "" or not path.endswith("/"), f"{page}: offline link {link} names no file"
+    base = root if path.startswith("/") else page.parent
+    target = (base / path.lstrip("/")) if path else page
+    return target / "index.html" if target.is_dir() else target
+
+
+@pytest.mark.parametrize("which", ["site", "bundle_site"])
+def test_every_internal_link_resolves(which, request):
+    root = request.getfixturevalue(which)
+    offline = which == "bundle_site"
+    for path in pages(root):
+        page = soup(path)
+        ids = {tag["id"] for tag in page.find_all(id=True)}
+        for link in links(page):
+            target = resolve(root, path, link, offline)
+            if target is None:
+                continue
+            assert target.is_file(), f"{path}: {link} -> {target}"
+            fragment = urlsplit(link).fragment
+            if fragment:
+                ids_there = ids if target == path else {t["id"] for t in soup(target).find_all(id=True)}
+                assert fragment in ids_there, f"{path}: {link}"
+
+
+def test_bundle_links_are_relative_and_name_files(bundle_site, model):
+    page = soup(bundle_site / "401" / "index.html")
+    assert page.find("a", class_="code-ref")["href"] == "../403/index.html"
+    assert page.find("a", class_="brand")["href"] == "../index.html"
+    assert len(pages(bundle_site)) == len(model.codes) + len(model.classes) + 3
+    for path in pages(bundle_site):
+        for link in links(soup(path)):
+            assert not link.startswith("/"), f"{path}: {link}"
+
+
+def test_no_external_fonts_cdns_or_trackers(site):
+    for path in list(site.rglob("*.css")) + list(site.rglob("*.js")):
+        assert not re.search(r"https?://", path.read_text()), path
