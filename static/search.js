@@ -11,6 +11,11 @@
   var active = -1;
   var shown = [];
   box.hidden = false;
+  // The field is a combobox only while this script runs; without it there is no search box at all.
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-expanded", "false");
+  input.setAttribute("aria-controls", "search-results");
+  input.setAttribute("aria-autocomplete", "list");
 
   function words(text) {
     return text.toLowerCase().replace(/[^a-z0-9' ]+/g, " ").split(/\s+/).filter(Boolean);

@@ -35,7 +35,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--base-url", default="", metavar="URL", help="public URL of the site, for canonical links, the sitemap and the API (default: relative links)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors: report them all and write nothing")
-    p.add_argument("--quiet", action="store_true", help="print only problems and errors, no summary or progress")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems and errors, no summary or progress")
     p.add_argument("--port", type=int, default=8000, help="port for serve (default: 8000)")
     return p
 

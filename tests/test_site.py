@@ -64,7 +64,7 @@ def test_class_pages_chain_and_explain(site, model):
 
 def test_code_page_contents(site):
     page = soup(site / "413" / "index.html")
-    assert page.select_one("pre.wire").get_text() == "HTTP/1.1 413 Content Too Large"
+    assert page.select_one(".wire pre").get_text() == "HTTP/1.1 413 Content Too Large"
     former = [dd.get_text(" ", strip=True) for dd in page.select("dd.former")]
     assert any(f.startswith("Request Entity Too Large") and "encyclopedia" in f for f in former)
     ref = page.find("a", string="RFC 9110, Section 15.5.14")
