@@ -19,6 +19,7 @@ commands:
   bundle   write the offline site as a zip (default dist/http-status-codes.zip)
   serve    serve the site on 127.0.0.1, rebuild on change, reload open pages
 """
+DEFAULTS = Config()
 EPILOG = "Problems are printed as path:line: message. Exit status: 0 built, 1 problems with --strict or check, 2 cannot build."
 
 
@@ -33,6 +34,8 @@ def parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="PATH",
         help="where to write: the site folder for build and serve (default: site), the zip for bundle (default: dist/http-status-codes.zip)",
     )
+    p.add_argument("--templates", type=Path, default=DEFAULTS.templates, metavar="DIR", help="Jinja templates (default: the project's templates/)")
+    p.add_argument("--static", type=Path, default=DEFAULTS.static, metavar="DIR", help="stylesheet, scripts and icon (default: the project's static/)")
     p.add_argument("--base-url", default="", metavar="URL", help="public URL of the site, for canonical links, the sitemap and the API (default: relative links)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors: report them all and write nothing")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems and errors, no summary or progress")
@@ -43,7 +46,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; turn every expected failure into a message and an exit status."""
     args = parser().parse_args(argv)
-    config = Config(content=args.content, out=args.out or Path("site"), base_url=args.base_url, strict=args.strict)
+    config = Config(
+        content=args.content, out=args.out or Path("site"), templates=args.templates, static=args.static,
+        base_url=args.base_url, strict=args.strict,
+    )
     try:
         return run(args, config)
     except TemplateSyntaxError as err:

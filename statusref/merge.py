@@ -28,7 +28,8 @@ def build_model(parsed: list[Parsed]) -> Model:
     problems = [problem for p in parsed for problem in p.problems]
     gathered, class_names = gather(ordered, problems)
     registry = next((p.source for p in ordered if p.source.registry), None)
-    codes = tuple(merge_code(n, gathered[n], registry, problems) for n in sorted(gathered))
+    labels = {p.source.id: p.label or p.source.path for p in parsed}
+    codes = tuple(merge_code(n, gathered[n], registry, labels, problems) for n in sorted(gathered))
     classes = tuple(make_class(d, codes, class_names[d]) for d in sorted(CLASS_FACTS))
     sources = tuple(with_codes(p.source, covered(p)) for p in sorted(parsed, key=lambda p: p.source.path))
     problems.sort(key=lambda p: (p.path, p.line, p.message))
@@ -51,7 +52,7 @@ def gather(ordered: list[Parsed], problems: list[Problem]) -> tuple[dict, dict]:
                 class_names[record.digit].setdefault(name_key(record.name), (record.name, []))[1].append(parsed.source.id)
             elif isinstance(record, FormerName):
                 gathered[record.code].formers.append((record, parsed.source))
-            elif keep_first(record, seen, parsed.source.path, problems):
+            elif keep_first(record, seen, parsed.label or parsed.source.path, problems):
                 target = gathered[record.code]
                 if parsed.source.registry and target.official is None:
                     target.official = record
@@ -71,11 +72,11 @@ def keep_first(entry: Entry, seen: dict[int, Entry], path: str, problems: list[P
     return False
 
 
-def merge_code(number: int, found: Gathered, registry, problems: list[Problem]) -> StatusCode:
-    """One code from everything gathered about it."""
+def merge_code(number: int, found: Gathered, registry, labels: dict, problems: list[Problem]) -> StatusCode:
+    """One code from everything gathered about it; `labels` names each source's file in problems."""
     flags, extensions = code_flags(found, registry)
     title = choose_title(number, found)
-    names = code_names(number, title, found, registry, problems)
+    names = code_names(number, title, found, registry, labels, problems)
     descriptions = tuple(Description(s.id, e.line, e.text) for e, s in found.entries if e.text)
     return StatusCode(
         code=number,
@@ -118,7 +119,7 @@ def choose_title(number: int, found: Gathered) -> str:
     return "Unused" if found.official else f"Status {number}"
 
 
-def code_names(number: int, title: str, found: Gathered, registry, problems: list[Problem]) -> tuple[Name, ...]:
+def code_names(number: int, title: str, found: Gathered, registry, labels: dict, problems: list[Problem]) -> tuple[Name, ...]:
     """The official name and every former or other name, each with who used it."""
     users: dict[str, list[str]] = defaultdict(list)
     spelled: dict[str, str] = {}
@@ -140,7 +141,7 @@ def code_names(number: int, title: str, found: Gathered, registry, problems: lis
             names.append(Name(spelled[key], "other", tuple(users.pop(key))))
         if entry.name and any(n.kind == "other" and name_key(n.text) == key for n in names):
             where = registry.title if found.official and registry else "the other sources"
-            problems.append(Problem(source.path, entry.line, f"{number} is named {entry.name!r} here but {title!r} in {where}"))
+            problems.append(Problem(labels[source.id], entry.line, f"{number} is named {entry.name!r} here but {title!r} in {where}"))
     return tuple(names)
 
 

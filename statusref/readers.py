@@ -30,6 +30,8 @@ ROLE_WORDS = {
     "name": ("name", "reason", "meaning", "summary", "phrase", "title", "message"),
 }
 MAX_DEPTH = 40
+RAW_HTML = re.compile(r"<\s*/?([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?/?>")
+UNSAFE_LINK = re.compile(r"(?:\]\(\s*<?|<)\s*(javascript|vbscript|file|data)(:image/)?", re.I)
 
 
 @dataclass(frozen=True)
@@ -225,9 +227,18 @@ def add_entry(state: State, code: int, raw_name: str, text: str, line: int, refe
         state.problem(line, f"{code} has no name")
     if not text and not reference:
         state.problem(line, f"{code} has no description")
+    check_markup(state, line, code, f"{raw_name} {text}")
     if state.class_digit and state.class_digit != code // 100:
         state.problem(line, f"{code} is under the {state.class_digit}xx class heading on line {state.class_line}")
     state.records.append(Entry(code, name, qualifiers, text, line, reference))
+
+
+def check_markup(state: State, line: int, code: int, text: str) -> None:
+    """Warn about raw HTML and unsafe links: both are shown as text, never run."""
+    for tag in sorted({m.group(1).lower() for m in RAW_HTML.finditer(text)}):
+        state.problem(line, f"{code}: raw HTML <{tag}> is shown as text, not run")
+    for scheme in sorted({m.group(1).lower() for m in UNSAFE_LINK.finditer(text) if not m.group(2)}):
+        state.problem(line, f"{code}: unsafe {scheme}: link is dropped and shown as text")
 
 
 # --- tables ---------------------------------------------------------------

@@ -23,6 +23,7 @@ class Parsed:
     source: Source
     records: tuple
     problems: tuple[Problem, ...]
+    label: str = ""
 
 
 def discover(content: Path) -> list[Path]:
@@ -70,7 +71,7 @@ def parse_source(rel: str, data: bytes, sidecar: bytes = b"", label: str = "") -
     if text and not records and not found:
         problems.append(Problem(label, 1, "no status codes found: expected a table, list or headings of codes"))
     source = make_source(rel, label, meta, heading, problems)
-    return Parsed(source, tuple(records), tuple(problems))
+    return Parsed(source, tuple(records), tuple(problems), label)
 
 
 def read_sidecar(label: str, sidecar: bytes, problems: list[Problem]) -> dict:

@@ -28,7 +28,7 @@ def decode(data: bytes) -> tuple[str, int, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), 1, "encoded as UTF-16; read it, but save it as UTF-8"
     if b"\x00" in data[:8192]:
-        return "", first_line_of(data, data.index(b"\x00")), "binary file, not text; skipped"
+        return "", 1, "binary file, not text; skipped"
     try:
         return data.decode("utf-8-sig"), 0, ""
     except UnicodeDecodeError as err:

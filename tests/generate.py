@@ -1,0 +1,107 @@
+"""Generated content for tests and the benchmark: every code from 100 to 599, in every shape the readers read."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REGISTRY = ROOT / "content" / "iana-registry.md"
+CODES = range(100, 600)
+PER_SOURCE = 50
+CLASSES = {1: "Informational", 2: "Success", 3: "Redirection", 4: "Client Errors", 5: "Server Errors"}
+TEXT = (
+    "A generated description of {code}. It mentions {other} so that cross-links are made, "
+    "carries `inline code` and **emphasis**, and runs long enough to look like the real thing."
+)
+
+
+def names() -> dict[int, str]:
+    """The registry's name for each code it lists."""
+    found = {}
+    for line in REGISTRY.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[0].isdigit() and not cells[1].startswith("("):
+            found.setdefault(int(cells[0]), cells[1].replace(" (OBSOLETED)", ""))
+    return found
+
+
+def name_of(code: int, known: dict[int, str]) -> str:
+    """A consistent name for a code, registered or not."""
+    return known.get(code, f"Generated Status {code}")
+
+
+def codes_for(index: int) -> list[int]:
+    """The codes of the index-th source: a window of PER_SOURCE codes, sliding through 100-599."""
+    start = (index * PER_SOURCE) % len(CODES)
+    return sorted(CODES[(start + k) % len(CODES)] for k in range(PER_SOURCE))
+
+
+def description(code: int) -> str:
+    """Description text for a code."""
+    return TEXT.format(code=code, other=200 if code != 200 else 404)
+
+
+def as_table(codes: list[int], known: dict) -> str:
+    """A three-column table with class rows."""
+    lines = ["| Status Code | Meaning | Description |", "|---|---|---|"]
+    digit = None
+    for code in codes:
+        if code // 100 != digit:
+            digit = code // 100
+            lines.append(f"| {digit}xx | {CLASSES[digit]} | |")
+        lines.append(f"| {code} | {name_of(code, known)} | {description(code)} |")
+    return "\n".join(lines) + "\n"
+
+
+def as_backtick_table(codes: list[int], known: dict) -> str:
+    """A table with codes in backticks and the name in bold at the start of the description."""
+    lines = ["| Error code | Description |", "|:--|:--|"]
+    lines += [f"|`{code}`|**{name_of(code, known)}:** {description(code)}|" for code in codes]
+    return "\n".join(lines) + "\n"
+
+
+def as_list(codes: list[int], known: dict, next_line: bool) -> str:
+    """Class headings, then one bullet per code, the text after a colon or on the next line."""
+    lines, digit = ["# Generated codes", ""], None
+    for code in codes:
+        if code // 100 != digit:
+            digit = code // 100
+            lines += ["", f"## {CLASSES[digit]}", ""]
+        if next_line:
+            lines += [f"- **{code} {name_of(code, known)}**  ", f"  {description(code)}", "  - **GET**: a nested note.", ""]
+        else:
+            lines.append(f"- **{code} {name_of(code, known)}**: {description(code)}")
+    return "\n".join(lines) + "\n"
+
+
+def as_sections(codes: list[int], known: dict) -> str:
+    """A heading per code followed by paragraphs."""
+    lines = ["# Generated codes", ""]
+    for code in codes:
+        lines += [f"### {code} {name_of(code, known)}", "", description(code), "", "A second paragraph.", ""]
+    return "\n".join(lines)
+
+
+def render(index: int, known: dict) -> str:
+    """The index-th generated source, its shape chosen by the index."""
+    codes = codes_for(index)
+    shape = index % 5
+    if shape == 0:
+        return as_table(codes, known)
+    if shape == 1:
+        return as_backtick_table(codes, known)
+    if shape in (2, 3):
+        return as_list(codes, known, next_line=shape == 3)
+    return as_sections(codes, known)
+
+
+def generate(folder: Path, sources: int) -> Path:
+    """Write the registry and `sources` generated documents into a fresh folder."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    shutil.copy(REGISTRY, folder / REGISTRY.name)
+    known = names()
+    for index in range(sources):
+        (folder / f"generated-{index:04d}.md").write_text(render(index, known), encoding="utf-8")
+    return folder
