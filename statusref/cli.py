@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
@@ -39,7 +41,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", default="", metavar="URL", help="public URL of the site, for canonical links, the sitemap and the API (default: relative links)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors: report them all and write nothing")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems and errors, no summary or progress")
-    p.add_argument("--port", type=int, default=8000, help="port for serve (default: 8000)")
+    p.add_argument("--port", type=int, default=8000, help="port for serve, 0 for any free one (default: 8000)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache in .cache/statusref")
     return p
 
 
@@ -48,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     config = Config(
         content=args.content, out=args.out or Path("site"), templates=args.templates, static=args.static,
-        base_url=args.base_url, strict=args.strict,
+        base_url=args.base_url, strict=args.strict, cache=None if args.no_cache else DEFAULTS.cache,
     )
     try:
         return run(args, config)
@@ -66,16 +69,52 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     """Dispatch to the command."""
-    if args.command == "check":
-        return report(check(config), "Checked", args.quiet)
-    if args.command == "bundle":
-        target = args.out or Path("dist/http-status-codes.zip")
-        return report(bundle(config, target), f"Bundled into {target}:", args.quiet)
     if args.command == "serve":
         from .serve import serve
 
         return serve(config, args.port, args.quiet)
-    return report(build(config), f"Built into {config.out}:", args.quiet)
+    progress = Progress(sys.stderr.isatty() and not args.quiet and not os.environ.get("CI"))
+    try:
+        if args.command == "check":
+            result, verb = check(config, progress), "Checked"
+        elif args.command == "bundle":
+            target = args.out or Path("dist/http-status-codes.zip")
+            result, verb = bundle(config, target, progress), f"Bundled into {target}:"
+        else:
+            result, verb = build(config, progress=progress), f"Built into {config.out}:"
+    finally:
+        progress.close()
+    return report(result, verb, args.quiet)
+
+
+class Progress:
+    """Progress bars on a terminal, shown only once a build has taken a second."""
+
+    def __init__(self, enabled: bool):
+        """Progress that shows, if enabled, after the first second."""
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.display = None
+        self.tasks: dict[str, int] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        """Record that `done` of `total` steps of a stage are finished."""
+        if not self.enabled or (self.display is None and time.monotonic() - self.started < 1):
+            return
+        if self.display is None:
+            from rich.console import Console
+            from rich.progress import Progress as Bars
+
+            self.display = Bars(console=Console(stderr=True), transient=True)
+            self.display.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.display.add_task(stage, total=total)
+        self.display.update(self.tasks[stage], completed=done)
+
+    def close(self) -> None:
+        """Take the bars off the screen."""
+        if self.display is not None:
+            self.display.stop()
 
 
 def report(result: Result, verb: str, quiet: bool) -> int:

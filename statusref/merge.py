@@ -5,8 +5,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .model import CLASS_FACTS, FLAGS, RFC_URL, Description, Model, Name, Problem, Reference, StatusClass, StatusCode
-from .readers import ClassName, Entry, FormerName
+from .model import (
+    CLASS_FACTS, FLAGS, RFC_URL, ClassName, Description, Entry, FormerName, Model, Name, Problem, Reference, StatusClass,
+    StatusCode,
+)
 from .sources import Parsed, with_codes
 from .text import first_sentence, name_key, split_qualifiers
 
@@ -123,24 +125,26 @@ def code_names(number: int, title: str, found: Gathered, registry, labels: dict,
     """The official name and every former or other name, each with who used it."""
     users: dict[str, list[str]] = defaultdict(list)
     spelled: dict[str, str] = {}
-    for entry, source in found.entries:
-        if entry.name:
-            users[name_key(entry.name)].append(source.id)
-            spelled.setdefault(name_key(entry.name), entry.name)
+    keyed = [(entry, source, name_key(entry.name)) for entry, source in found.entries if entry.name]
+    for entry, source, key in keyed:
+        users[key].append(source.id)
+        spelled.setdefault(key, entry.name)
+    title_key = name_key(title)
     registered = bool(found.official and found.official.name and registry)
-    givers = [registry.id] if registered else [s.id for f, s in found.formers if name_key(f.name) == name_key(title)]
-    kind = "official" if registered else "title"
-    names = [Name(title, kind, tuple(givers + users.pop(name_key(title), [])))]
+    givers = [registry.id] if registered else [s.id for f, s in found.formers if name_key(f.name) == title_key]
+    names = [Name(title, "official" if registered else "title", tuple(givers + users.pop(title_key, [])))]
+    taken = {title_key}
     for former, source in found.formers:
         key = name_key(former.name)
-        if key != name_key(title) and all(name_key(n.text) != key for n in names):
+        if key not in taken:
+            taken.add(key)
             names.append(Name(former.name, "former", tuple([source.id] + users.pop(key, []))))
-    for entry, source in found.entries:
-        key = name_key(entry.name)
+    where = registry.title if found.official and registry else "the other sources"
+    for entry, source, key in keyed:
         if key in users:
             names.append(Name(spelled[key], "other", tuple(users.pop(key))))
-        if entry.name and any(n.kind == "other" and name_key(n.text) == key for n in names):
-            where = registry.title if found.official and registry else "the other sources"
+            taken.add(key)
+        if key in taken and key != title_key and any(n.kind == "other" and name_key(n.text) == key for n in names):
             problems.append(Problem(labels[source.id], entry.line, f"{number} is named {entry.name!r} here but {title!r} in {where}"))
     return tuple(names)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 FLAGS = ("deprecated", "experimental", "unused", "obsoleted", "unofficial")
 
@@ -28,6 +29,37 @@ class Problem:
         """Format the problem the way compilers do."""
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A record from a reader: a code as one source gives it: number, name, qualifiers, description, line."""
+
+    code: int
+    name: str
+    qualifiers: tuple[str, ...]
+    text: str
+    line: int
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class FormerName:
+    """A name a code went by before, with where it was used."""
+
+    code: int
+    name: str
+    note: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ClassName:
+    """The name a source gives a class (`## Client Errors`)."""
+
+    digit: int
+    name: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -129,14 +161,23 @@ class Model:
     sources: tuple[Source, ...]
     problems: tuple[Problem, ...] = field(default=())
 
+    @cached_property
+    def index(self) -> dict:
+        """Codes, classes and sources by number, digit and id."""
+        return {
+            "code": {c.code: c for c in self.codes},
+            "class": {c.digit: c for c in self.classes},
+            "source": {s.id: s for s in self.sources},
+        }
+
     def code(self, number: int) -> StatusCode:
         """The code with this number."""
-        return next(c for c in self.codes if c.code == number)
+        return self.index["code"][number]
 
     def status_class(self, digit: int) -> StatusClass:
         """The class with this first digit."""
-        return next(c for c in self.classes if c.digit == digit)
+        return self.index["class"][digit]
 
     def source(self, source_id: str) -> Source:
         """The source with this id."""
-        return next(s for s in self.sources if s.id == source_id)
+        return self.index["source"][source_id]

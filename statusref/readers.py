@@ -1,7 +1,6 @@
 """Readers: one per block shape that people write, chosen from READERS by the block's type."""
 from __future__ import annotations
 
-import difflib
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -9,7 +8,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .model import Problem
+from .model import ClassName, Entry, FormerName, Problem
 from .text import clean_name, clean_text
 
 MD = MarkdownIt("js-default")
@@ -32,37 +31,6 @@ ROLE_WORDS = {
 MAX_DEPTH = 40
 RAW_HTML = re.compile(r"<\s*/?([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?/?>")
 UNSAFE_LINK = re.compile(r"(?:\]\(\s*<?|<)\s*(javascript|vbscript|file|data)(:image/)?", re.I)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A code as one source gives it: number, name, qualifiers, description, line."""
-
-    code: int
-    name: str
-    qualifiers: tuple[str, ...]
-    text: str
-    line: int
-    reference: str = ""
-
-
-@dataclass(frozen=True)
-class FormerName:
-    """A name a code went by before, with where it was used."""
-
-    code: int
-    name: str
-    note: str
-    line: int
-
-
-@dataclass(frozen=True)
-class ClassName:
-    """The name a source gives a class (`## Client Errors`)."""
-
-    digit: int
-    name: str
-    line: int
 
 
 @dataclass
@@ -289,10 +257,14 @@ def header_role(header: str) -> str | None:
     words = re.findall(r"[a-z]+", header.casefold())
     vocabulary = {word: role for role, known in ROLE_WORDS.items() for word in known}
     for role, known in ROLE_WORDS.items():
+        if any(word in known for word in words):
+            return role
+    import difflib  # only for headers with a typo
+
+    for role, known in ROLE_WORDS.items():
         for word in words:
-            if word in known or difflib.get_close_matches(word, known, n=1, cutoff=0.75):
-                if vocabulary.get(word, role) == role:
-                    return role
+            if difflib.get_close_matches(word, known, n=1, cutoff=0.75) and vocabulary.get(word, role) == role:
+                return role
     return None
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .cache import Cache, key
 from .model import Model, StatusCode
 from .urls import Linker, absolute, page_path, public_path
 
@@ -36,6 +36,7 @@ class Settings:
     base_url: str = ""
     offline: bool = False
     date: str = ""
+    bytecode: Path | None = None
 
 
 def markdown() -> MarkdownIt:
@@ -85,10 +86,13 @@ def text_token(content: str) -> Token:
     return Token("text", "", 0, content=content)
 
 
-def make_env(templates: Path) -> Environment:
-    """The Jinja environment: autoescape on, undefined names are errors."""
+def make_env(templates: Path, bytecode: Path | None = None) -> Environment:
+    """The Jinja environment: autoescape on, undefined names are errors, compiled templates kept."""
+    if bytecode:
+        bytecode.mkdir(parents=True, exist_ok=True)
     env = Environment(
         loader=FileSystemLoader(templates),
+        bytecode_cache=FileSystemBytecodeCache(str(bytecode)) if bytecode else None,
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -98,27 +102,30 @@ def make_env(templates: Path) -> Environment:
     return env
 
 
-def source_date() -> str:
-    """The build date from SOURCE_DATE_EPOCH, or empty when it is not set."""
-    import os
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
-        return ""
-    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%d")
-
-
-def describe(model: Model, offline: bool) -> tuple[dict, dict]:
+def describe(model: Model, offline: bool, cache: Cache) -> tuple[dict, dict]:
     """Every description as HTML, and which codes each code's descriptions mention."""
-    md = markdown()
-    known = {c.code for c in model.codes}
+    md = []
+    known = frozenset(c.code for c in model.codes)
+    known_key = key(sorted(known))
     html, mentions = {}, {}
     for code in model.codes:
         link = Linker(page_path("code", code.code), offline)
-        env = {"known": known, "self": code.code, "link": lambda n, link=link: link("code", n), "mentions": set()}
-        html[code.code] = [(d, Markup(md.render(d.text, env))) for d in code.descriptions]
-        mentions[code.code] = env["mentions"]
+        rendered = [
+            cache.get("html", (known_key, offline, code.code, d.text), lambda d=d: render_text(md, d.text, code.code, known, link))
+            for d in code.descriptions
+        ]
+        html[code.code] = [(d, Markup(body)) for d, (body, _) in zip(code.descriptions, rendered)]
+        mentions[code.code] = {n for _, found in rendered for n in found}
     return html, mentions
+
+
+def render_text(md: list, text: str, code: int, known: frozenset, link: Linker) -> tuple[str, tuple[int, ...]]:
+    """One description as HTML, with the codes it mentions; `md` holds the renderer once one is needed."""
+    if not md:
+        md.append(markdown())
+    env = {"known": known, "self": code, "link": lambda n: link("code", n), "mentions": set()}
+    body = md[0].render(text, env)
+    return body, tuple(sorted(env["mentions"]))
 
 
 def related(code: int, mentions: dict, known: set[int]) -> list[int]:
@@ -128,16 +135,18 @@ def related(code: int, mentions: dict, known: set[int]) -> list[int]:
     return sorted((found & known) - {code})
 
 
-def render_site(model: Model, settings: Settings) -> list[tuple[str, bytes]]:
+def render_site(model: Model, settings: Settings, cache: Cache | None = None, progress=None) -> list[tuple[str, bytes]]:
     """Every file of the site, rendered in memory, in a stable order."""
-    env = make_env(settings.templates)
-    html, mentions = describe(model, settings.offline)
+    env = make_env(settings.templates, settings.bytecode)
+    html, mentions = describe(model, settings.offline, cache or Cache())
     files = [page(env, settings, model, "index", None, "index.html", {})]
     for cls in model.classes:
         files.append(page(env, settings, model, "class", cls.digit, "class.html", class_context(model, cls)))
     for number, code in enumerate(model.codes):
         context = code_context(model, number, html, mentions)
         files.append(page(env, settings, model, "code", code.code, "code.html", context))
+        if progress:
+            progress("Rendering pages", number + 1, len(model.codes))
     files.append(page(env, settings, model, "sources", None, "sources.html", sources_context(model)))
     files.append(page(env, settings, model, "notfound", None, "404.html", {}))
     files += static_files(settings, model)
@@ -265,7 +274,7 @@ def machine_files(model: Model, settings: Settings, paths: list[str]) -> list[tu
 
 def sitemap(pages: list[str], settings: Settings) -> str:
     """A sitemap of every page; absolute URLs when the base URL is known."""
-    env = make_env(settings.templates)
+    env = make_env(settings.templates, settings.bytecode)
     locs = [absolute(settings.base_url, p) if settings.base_url else public_path(p) or "./" for p in pages]
     return env.get_template("sitemap.xml").render(locs=locs, date=settings.date)
 

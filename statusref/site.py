@@ -1,12 +1,14 @@
 """The build: gather every source into the model, render everything, then write."""
 from __future__ import annotations
 
+import gc
 import os
 import time
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import Cache
 from .merge import build_model
 from .model import Model, Problem
 from .render import Settings, render_site
@@ -27,6 +29,11 @@ class Config:
     static: Path = PROJECT / "static"
     base_url: str = ""
     strict: bool = False
+    cache: Path | None = Path(".cache/statusref")
+
+    def make_cache(self) -> Cache:
+        """The cache this configuration keeps between runs (in memory only without a folder)."""
+        return Cache(self.cache)
 
 
 @dataclass(frozen=True)
@@ -51,17 +58,36 @@ def source_epoch() -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def utc(epoch: int):
+    """A moment in UTC from seconds since 1970."""
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(epoch, tz=timezone.utc)
+
+
 def shown_date() -> str:
     """The date pages show: from SOURCE_DATE_EPOCH, or none."""
     epoch = source_epoch()
-    return "" if epoch is None else datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d")
+    return "" if epoch is None else utc(epoch).strftime("%Y-%m-%d")
 
 
-def load_model(config: Config, cache: dict | None = None) -> Model:
+@contextmanager
+def collector_paused():
+    """Pause the cyclic garbage collector: a build makes many objects and almost no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_model(config: Config, cache: Cache | None = None, progress=None) -> Model:
     """Read every source in content/ into one model."""
     if not config.content.is_dir():
         raise BuildError(f"content folder {config.content} not found")
-    return build_model(load_all(config.content, cache))
+    return build_model(load_all(config.content, cache, progress))
 
 
 def settings(config: Config, offline: bool) -> Settings:
@@ -69,12 +95,13 @@ def settings(config: Config, offline: bool) -> Settings:
     for folder in (config.templates, config.static):
         if not folder.is_dir():
             raise BuildError(f"folder {folder} not found")
-    return Settings(config.templates, config.static, config.base_url, offline, shown_date())
+    bytecode = config.cache / "jinja" if config.cache else None
+    return Settings(config.templates, config.static, config.base_url, offline, shown_date(), bytecode)
 
 
-def render(model: Model, config: Config, offline: bool) -> list[tuple[str, bytes]]:
+def render(model: Model, config: Config, offline: bool, cache: Cache | None = None, progress=None) -> list[tuple[str, bytes]]:
     """Every file of the site, rendered from the whole model."""
-    return render_site(model, settings(config, offline))
+    return render_site(model, settings(config, offline), cache, progress)
 
 
 def count_pages(files: list[tuple[str, bytes]]) -> int:
@@ -82,34 +109,58 @@ def count_pages(files: list[tuple[str, bytes]]) -> int:
     return sum(path.endswith(".html") for path, _ in files)
 
 
-def build(config: Config, cache: dict | None = None) -> Result:
+def build(config: Config, cache: Cache | None = None, progress=None) -> Result:
     """Build the hosted site into config.out; with strict, any problem stops it unwritten."""
+    with collector_paused():
+        return build_site(config, cache, progress)
+
+
+def build_site(config: Config, cache: Cache | None, progress) -> Result:
+    """The build itself: gather every source, render every page, then write."""
     started = time.perf_counter()
-    model = load_model(config, cache)
+    cache = cache or config.make_cache()
+    model = load_model(config, cache, progress)
     if config.strict and model.problems:
         return Result(model, 0, 0, False, time.perf_counter() - started, model.problems)
-    files = render(model, config, offline=False)
+    files = render(model, config, False, cache, progress)
     publish(files, config.out)
+    cache.save()
     return Result(model, len(files), count_pages(files), True, time.perf_counter() - started, model.problems)
 
 
-def check(config: Config) -> Result:
-    """Read and render everything without writing; fail on any problem."""
+def check(config: Config, progress=None) -> Result:
+    """Read and render everything without writing the site; fail on any problem."""
+    with collector_paused():
+        return check_site(config, progress)
+
+
+def check_site(config: Config, progress) -> Result:
+    """The check itself: gather and render, write nothing."""
     started = time.perf_counter()
-    model = load_model(config)
-    files = render(model, config, offline=False)
+    cache = config.make_cache()
+    model = load_model(config, cache, progress)
+    files = render(model, config, False, cache, progress)
+    cache.save()
     ok = not model.problems
     return Result(model, 0, count_pages(files), ok, time.perf_counter() - started, model.problems)
 
 
-def bundle(config: Config, target: Path) -> Result:
+def bundle(config: Config, target: Path, progress=None) -> Result:
     """Write the offline site as one zip: relative links that name files."""
+    with collector_paused():
+        return bundle_site(config, target, progress)
+
+
+def bundle_site(config: Config, target: Path, progress) -> Result:
+    """The bundle itself: gather, render for disk, zip."""
     started = time.perf_counter()
-    model = load_model(config)
+    cache = config.make_cache()
+    model = load_model(config, cache, progress)
     if config.strict and model.problems:
         return Result(model, 0, 0, False, time.perf_counter() - started, model.problems)
-    files = render(model, replace(config), offline=True)
+    files = render(model, config, True, cache, progress)
     epoch = source_epoch()
-    stamp = datetime.fromtimestamp(max(epoch, 315532800), tz=timezone.utc).timetuple()[:6] if epoch else (1980, 1, 1, 0, 0, 0)
+    stamp = utc(max(epoch, 315532800)).timetuple()[:6] if epoch else (1980, 1, 1, 0, 0, 0)
     write_atomic(target, zip_bytes(files, BUNDLE_FOLDER, stamp))
+    cache.save()
     return Result(model, len(files), count_pages(files), True, time.perf_counter() - started, model.problems)

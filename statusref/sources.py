@@ -1,14 +1,12 @@
 """Finding and reading the documents in content/: bytes in, records and problems out."""
 from __future__ import annotations
 
-import hashlib
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .cache import Cache, key
 from .model import Problem, Source
-from .readers import read_markdown
 from .text import decode, normalise
 
 SUFFIXES = (".md", ".markdown")
@@ -33,19 +31,20 @@ def discover(content: Path) -> list[Path]:
     return sorted(visible, key=lambda p: p.relative_to(content).as_posix())
 
 
-def load_all(content: Path, cache: dict | None = None) -> list[Parsed]:
+def load_all(content: Path, cache: Cache | None = None, progress=None) -> list[Parsed]:
     """Read every source, reusing what `cache` holds for unchanged files."""
-    cache = {} if cache is None else cache
+    cache = cache or Cache()
+    paths = discover(content)
     parsed = []
-    for path in discover(content):
-        rel = path.relative_to(content).as_posix()
+    for done, path in enumerate(paths, start=1):
+        rel, label = path.relative_to(content).as_posix(), str(path)
         data = path.read_bytes()
         sidecar = path.with_suffix(".toml")
         side = sidecar.read_bytes() if sidecar.is_file() else b""
-        key = hashlib.sha256(str(content / rel).encode() + b"\0" + data + b"\0" + side).hexdigest()
-        if key not in cache:
-            cache[key] = parse_source(rel, data, side, str(content / rel))
-        parsed.append(cache[key])
+        make = lambda: parse_source(rel, data, side, label)  # noqa: E731
+        parsed.append(cache.get("parsed", key(label, data, side), make))
+        if progress:
+            progress("Reading sources", done, len(paths))
     return parsed
 
 
@@ -66,6 +65,8 @@ def parse_source(rel: str, data: bytes, sidecar: bytes = b"", label: str = "") -
             problems.append(Problem(label, line, trouble))
         text = normalise(text)
     text = read_front_matter(label, text, meta, problems)
+    from .readers import read_markdown  # only when a source must be read: warm builds need no reader
+
     records, found, heading = read_markdown(label, text) if text else ([], [], "")
     problems.extend(found)
     if text and not records and not found:
@@ -78,10 +79,12 @@ def read_sidecar(label: str, sidecar: bytes, problems: list[Problem]) -> dict:
     """Metadata from the TOML file beside a source, if there is one."""
     if not sidecar:
         return {}
+    import tomllib  # only for sources with metadata beside them
+
     name = label.rsplit(".", 1)[0] + ".toml"
     try:
         return tomllib.loads(sidecar.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+    except (ValueError, UnicodeDecodeError) as err:
         line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(err))) else 1
         problems.append(Problem(name, line, f"cannot read metadata: {err}"))
         return {}

@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import re
 
-import ftfy
-from markdown_it import MarkdownIt
-
 FLAG_WORDS = {
     "deprecated": "deprecated",
     "experimental": "experimental",
@@ -19,8 +16,10 @@ FLAG_WORDS = {
 WIKI_LEFTOVER = re.compile(r"\s*\[(?:citation needed|clarification needed|according to whom\?|\d{1,3})\]", re.I)
 QUALIFIER = re.compile(r"\s*\(([^()]*)\)\s*$")
 INNER_SPACES = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
+LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")
+MOJIBAKE_HINTS = re.compile("[ÂÃâ€™Å¢]")
 SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"'][.!?])\s+(?=[A-Z\"'])")
-MD = MarkdownIt("js-default")
 
 
 def decode(data: bytes) -> tuple[str, int, str]:
@@ -47,8 +46,10 @@ def first_line_of(data: bytes, offset: int) -> int:
 def normalise(text: str) -> str:
     """Unify line endings and repair mojibake such as `â€™`."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.isascii():
+    if text.isascii() or not MOJIBAKE_HINTS.search(text):
         return text
+    import ftfy  # only when the text shows signs of mojibake: it is slow to import
+
     return ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
 
 
@@ -90,17 +91,10 @@ def name_key(name: str) -> str:
 
 
 def plain_text(markdown: str) -> str:
-    """The words of a Markdown fragment without its markup."""
-    words = []
-    for token in MD.parse(markdown):
-        for child in token.children or ():
-            if child.type in ("text", "code_inline"):
-                words.append(child.content)
-            elif child.type in ("softbreak", "hardbreak"):
-                words.append(" ")
-        if token.type == "inline":
-            words.append(" ")
-    return " ".join("".join(words).split())
+    """The words of a Markdown paragraph without its emphasis, code and link markup."""
+    text = LINK.sub(r"\1", markdown)
+    text = EMPHASIS.sub("", text)
+    return " ".join(text.replace("\\", "").split())
 
 
 def first_sentence(markdown: str, limit: int = 160) -> str:

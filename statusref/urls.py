@@ -1,8 +1,6 @@
 """The one place that decides every page's file path and every link to it."""
 from __future__ import annotations
 
-import posixpath
-
 STATIC = "static"
 
 
@@ -38,21 +36,26 @@ class Linker:
         self.current = current
         self.offline = offline
         self.root = root
+        self.seen: dict[str, str] = {}
 
     def __call__(self, kind: str, key: object = None, anchor: str = "") -> str:
         """The href from the current page to a page of `kind` and `key`."""
         return self.href(page_path(kind, key)) + (f"#{anchor}" if anchor else "")
 
     def href(self, target: str) -> str:
+        """The href from the current page to a file of the site, worked out once per target."""
+        if target not in self.seen:
+            self.seen[target] = self.work_out(target)
+        return self.seen[target]
+
+    def work_out(self, target: str) -> str:
         """The href from the current page to a file of the site."""
         shown = target if self.offline else public_path(target)
         if self.root is not None:
             return self.root + shown
-        here = posixpath.dirname(self.current) or "."
-        link = posixpath.relpath(target, here)
-        if not self.offline and target.endswith("index.html"):
-            link = posixpath.dirname(link)
-            link = f"{link}/" if link else "./"
+        link = relative(target, self.current)
+        if not self.offline and link.endswith("index.html"):
+            link = link[: -len("index.html")] or "./"
         return link
 
     def prefix(self) -> str:
@@ -61,6 +64,15 @@ class Linker:
             return self.root
         depth = self.current.count("/")
         return "../" * depth
+
+
+def relative(target: str, current: str) -> str:
+    """The relative path from the folder of one site file to another site file."""
+    here, there = current.split("/")[:-1], target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 def absolute(base_url: str, path: str) -> str:

@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import io
 import os
 import shutil
-import tempfile
-import zipfile
 from pathlib import Path
 
 RENAME_EXCHANGE = 2
@@ -19,12 +16,17 @@ class WriteError(Exception):
 
 
 class Writer:
-    """Writes files under one folder and refuses to write any path twice."""
+    """Writes files under one folder and refuses to write any path twice.
 
-    def __init__(self, root: Path):
-        """A writer for files under `root`."""
+    Given the previous site, a file whose bytes have not changed is linked from it, not written again.
+    """
+
+    def __init__(self, root: Path, previous: Path | None = None):
+        """A writer for files under `root`, reusing unchanged files of `previous`."""
         self.root = root
+        self.previous = previous if previous and previous.is_dir() else None
         self.written: set[str] = set()
+        self.folders: set[Path] = set()
 
     def write(self, path: str, data: bytes) -> None:
         """Write one file; a second write to the same path is a bug, so it fails."""
@@ -32,8 +34,25 @@ class Writer:
             raise WriteError(f"{path} would be written twice")
         self.written.add(path)
         target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        if not self.reuse(path, data, target):
+            with open(target, "wb") as stream:
+                stream.write(data)
+
+    def reuse(self, path: str, data: bytes, target: Path) -> bool:
+        """Link the previous site's file if it holds exactly these bytes."""
+        if self.previous is None:
+            return False
+        old = self.previous / path
+        try:
+            if old.stat().st_size != len(data) or old.read_bytes() != data:
+                return False
+            os.link(old, target)
+        except OSError:
+            return False
+        return True
 
 
 def publish(files: list[tuple[str, bytes]], out: Path) -> int:
@@ -41,10 +60,10 @@ def publish(files: list[tuple[str, bytes]], out: Path) -> int:
     check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    fresh = out.with_name(f".{out.name}.new-{os.getpid()}")
     try:
-        os.chmod(fresh, 0o755)
-        writer = Writer(fresh)
+        fresh.mkdir(mode=0o755)
+        writer = Writer(fresh, out)
         for path, data in files:
             writer.write(path, data)
         swap_in(fresh, out)
@@ -80,15 +99,17 @@ def swap_in(fresh: Path, out: Path) -> None:
 
 def exchange(a: Path, b: Path) -> bool:
     """Swap two folders atomically with Linux's renameat2; False where it is not available."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
         return False
     return renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
 
 
 def zip_bytes(files: list[tuple[str, bytes]], folder: str, date_time: tuple) -> bytes:
     """A zip of the files under one folder, the same bytes for the same files."""
+    import zipfile
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, data in sorted(files):
@@ -102,12 +123,11 @@ def zip_bytes(files: list[tuple[str, bytes]], folder: str, date_time: tuple) -> 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write one file so that readers see the old or the new file, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with open(temp, "wb") as stream:
             stream.write(data)
-        os.chmod(temp, 0o644)
         os.replace(temp, path)
     finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        if temp.exists():
+            temp.unlink()

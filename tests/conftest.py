@@ -33,7 +33,7 @@ def read_doc(tmp_path: Path, text: str | bytes, name: str = "doc.md"):
 
 def entries(parsed) -> list:
     """Every code entry the sources gave, in order."""
-    from statusref.readers import Entry
+    from statusref.model import Entry
 
     return [r for p in parsed for r in p.records if isinstance(r, Entry)]
 

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Benchmark: whole-process builds against the floor, scaling, rebuilds, memory and page weight.
+
+python3 tests/bench.py [--runs 5] [--sizes 10,100,1000]
+
+The floor is a fresh interpreter that imports jinja2 and markdown_it and writes the same number of files of
+the same sizes as the build wrote: what no Python generator with these libraries can beat.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / ".bench"
+FLOOR = """
+import sys, jinja2, markdown_it
+from pathlib import Path
+out = Path(sys.argv[2])
+for line in Path(sys.argv[1]).read_text().splitlines():
+    size, path = line.split(" ", 1)
+    target = out / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"x" * int(size))
+"""
+TARGETS = {"floor_ratio": 1.5, "scaling": 11.0, "memory_mb": 250, "rebuild_share": 1 / 3,
+           "page_kb": 12, "css_js_kb": 20, "search_kb": 40}
+
+
+# Builds and the floor run alike, as a user's shell runs them: Python may keep compiled bytecode.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def run(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Run one process; its wall time in seconds and its peak memory in MB."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, env=ENV)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def build_command(content: Path, out: Path) -> list[str]:
+    """The build as a user runs it."""
+    return [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out), "--quiet"]
+
+
+def manifest(site: Path, target: Path) -> None:
+    """Write the size and path of every file the build wrote, for the floor to copy."""
+    lines = [f"{p.stat().st_size} {p.relative_to(site).as_posix()}" for p in sorted(site.rglob("*")) if p.is_file()]
+    target.write_text("\n".join(lines) + "\n")
+
+
+def touch_one(content: Path, round_: int) -> None:
+    """Change one generated source, differently each round."""
+    path = sorted(content.glob("generated-*.md"))[0]
+    text = path.read_text()
+    path.write_text(text.replace("A generated description", f"A changed ({round_}) description", 1) if round_ else text)
+
+
+def measure(name: str, content: Path, runs: int) -> dict:
+    """Build one corpus `runs` times cold, warm and after one change; and the floor as often."""
+    place = WORK / name
+    shutil.rmtree(place, ignore_errors=True)
+    place.mkdir(parents=True)
+    out, cache = place / "site", place / ".cache"
+    cold, warm, floor, rebuild, memory = [], [], [], [], []
+    for round_ in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        seconds, peak = run(build_command(content, out), place)
+        cold.append(seconds)
+        memory.append(peak)
+        warm.append(run(build_command(content, out), place)[0])
+        if name.startswith("generated"):
+            touch_one(content, round_ + 1)
+            rebuild.append(run(build_command(content, out), place)[0])
+        manifest(out, place / "manifest.txt")
+        shutil.rmtree(place / "floor", ignore_errors=True)
+        floor.append(run([sys.executable, "-c", FLOOR, str(place / "manifest.txt"), str(place / "floor")], place)[0])
+    return {
+        "name": name,
+        "sources": sum(1 for _ in content.glob("*.md")),
+        "bytes": sum(p.stat().st_size for p in content.rglob("*") if p.is_file()),
+        "pages": sum(1 for _ in out.rglob("*.html")),
+        "cold": statistics.median(cold),
+        "warm": statistics.median(warm),
+        "rebuild": statistics.median(rebuild) if rebuild else None,
+        "floor": statistics.median(floor),
+        "memory": max(memory),
+        "site": out,
+    }
+
+
+def weight(site: Path) -> dict:
+    """Page weight: the largest code page, all CSS and JavaScript, and the search data."""
+    pages = [p for p in site.glob("[1-5][0-9][0-9]/index.html")]
+    largest = max(pages, key=lambda p: p.stat().st_size)
+    assets = [p for p in (site / "static").iterdir() if p.suffix in (".css", ".js") and p.name != "search-index.js"]
+    return {
+        "page": (largest.relative_to(site).as_posix(), largest.stat().st_size / 1024),
+        "css_js": sum(p.stat().st_size for p in assets) / 1024,
+        "search": (site / "static" / "search-index.js").stat().st_size / 1024,
+    }
+
+
+def verdict(ok: bool) -> str:
+    """PASS or FAIL."""
+    return "PASS" if ok else "FAIL"
+
+
+def machine() -> str:
+    """The machine the figures were measured on."""
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor() or "unknown CPU")
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def main() -> int:
+    """Measure and print every figure and target."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement; the median is reported (default 5)")
+    parser.add_argument("--sizes", default="10,100,1000", help="generated source counts (default 10,100,1000)")
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.sizes.split(",")]
+    print(f"Machine: {machine()}")
+    print(f"Median of {args.runs} whole-process runs; cold = no cache, warm = cache from the previous run.\n")
+    results = [measure("real", ROOT / "content", args.runs)]
+    for size in sizes:
+        results.append(measure(f"generated-{size}", generate(WORK / f"content-{size}", size), args.runs))
+    header = f"{'corpus':<16}{'sources':>8}{'KB read':>9}{'pages':>7}{'cold s':>8}{'warm s':>8}{'1 changed s':>12}{'floor s':>9}{'cold/floor':>11}{'warm/floor':>11}{'peak MB':>9}"
+    print(header)
+    for r in results:
+        rebuild = f"{r['rebuild']:.3f}" if r["rebuild"] else "-"
+        print(f"{r['name']:<16}{r['sources']:>8}{r['bytes'] / 1024:>9.0f}{r['pages']:>7}{r['cold']:>8.3f}{r['warm']:>8.3f}"
+              f"{rebuild:>12}{r['floor']:>9.3f}{r['cold'] / r['floor']:>11.2f}{r['warm'] / r['floor']:>11.2f}{r['memory']:>9.0f}")
+    by_name = {r["name"]: r for r in results}
+    real = by_name["real"]
+    print("\nTargets:")
+    ratio = real["warm"] / real["floor"]
+    print(f"  real content within {TARGETS['floor_ratio']}x the floor: warm {ratio:.2f}x, cold {real['cold'] / real['floor']:.2f}x  {verdict(ratio <= TARGETS['floor_ratio'])}")
+    if 100 in sizes and 1000 in sizes:
+        small, large = by_name["generated-100"], by_name["generated-1000"]
+        scale = large["cold"] / small["cold"]
+        bytes_scale = large["bytes"] / small["bytes"]
+        print(f"  1,000 sources at most {TARGETS['scaling']:.0f}x the time of 100 ({bytes_scale:.1f}x the bytes): {scale:.2f}x  {verdict(scale <= TARGETS['scaling'])}")
+        print(f"  peak memory at 1,000 sources under {TARGETS['memory_mb']} MB: {large['memory']:.0f} MB  {verdict(large['memory'] < TARGETS['memory_mb'])}")
+        share = large["rebuild"] / large["cold"]
+        print(f"  rebuild after one change at 1,000 sources at most 1/3 of a full build: {large['rebuild']:.2f} s of {large['cold']:.2f} s = {share:.2f}  {verdict(share <= TARGETS['rebuild_share'])}")
+    w = weight(real["site"])
+    print(f"  largest code page ({w['page'][0]}) at most {TARGETS['page_kb']} KB: {w['page'][1]:.1f} KB  {verdict(w['page'][1] <= TARGETS['page_kb'])}")
+    print(f"  all CSS and JavaScript at most {TARGETS['css_js_kb']} KB: {w['css_js']:.1f} KB  {verdict(w['css_js'] <= TARGETS['css_js_kb'])}")
+    print(f"  search data at most {TARGETS['search_kb']} KB: {w['search']:.1f} KB  {verdict(w['search'] <= TARGETS['search_kb'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
