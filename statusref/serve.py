@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import http.server
 import sys
 import threading
@@ -111,6 +112,7 @@ def with_reload(html: bytes) -> bytes:
 
 def serve(config: Config, port: int, quiet: bool) -> int:
     """Build, serve on 127.0.0.1, and rebuild on every change until interrupted."""
+    gc.enable()  # serving is long-lived: collect between rebuilds
     cache = config.make_cache()
     state = State()
     folders = [config.content, config.templates, config.static]

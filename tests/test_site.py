@@ -199,3 +199,19 @@ def test_bundle_links_are_relative_and_name_files(bundle_site, model):
 def test_no_external_fonts_cdns_or_trackers(site):
     for path in list(site.rglob("*.css")) + list(site.rglob("*.js")):
         assert not re.search(r"https?://", path.read_text()), path
+
+
+def test_a_static_server_answers_every_public_address(server):
+    import urllib.error
+    import urllib.request
+
+    for path, kind in (("/404/", "text/html"), ("/4xx/", "text/html"), ("/api/codes.json", "application/json"),
+                       ("/sitemap.xml", "xml"), ("/robots.txt", "text/plain"), ("/", "text/html")):
+        with urllib.request.urlopen(server + path, timeout=5) as response:
+            assert response.status == 200 and kind in response.headers["Content-Type"], path
+    try:
+        urllib.request.urlopen(server + "/no/such/page/", timeout=5)
+    except urllib.error.HTTPError as err:
+        assert err.code == 404 and b'href="/404/"' in err.read()
+    else:
+        raise AssertionError("a missing page must answer 404")
