@@ -80,11 +80,6 @@ def split_qualifiers(qualifiers: tuple[str, ...]) -> tuple[set[str], list[str]]:
     return flags, extensions
 
 
-def same_name(a: str, b: str) -> bool:
-    """Whether two names are the same but for case, spaces and punctuation."""
-    return name_key(a) == name_key(b)
-
-
 def name_key(name: str) -> str:
     """A name reduced to lower-case letters and digits."""
     return re.sub(r"[^0-9a-z]", "", name.casefold().replace("’", "'"))
