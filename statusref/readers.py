@@ -130,7 +130,7 @@ def read_heading(state: State, block: list[Token]) -> None:
     digit = class_of(text)
     if digit:
         set_class(state, digit, level, line, text)
-    elif lead and CODE_LIKE.match(lead[0]) and not lead[0].isdigit() or lead and len(lead[0]) > 1 and lead[0].isdigit():
+    elif lead and len(lead[0]) > 1 and CODE_LIKE.match(lead[0]):
         report_bad_code(state, line, lead[0])
     elif level <= state.class_level:
         state.class_digit, state.class_level = None, 0
@@ -234,7 +234,7 @@ def read_table(state: State, block: list[Token]) -> None:
 def table_rows(block: list[Token]) -> list[tuple[int, list[Token]]]:
     """The rows of a table as (line, inline tokens of the cells)."""
     rows = []
-    for index, token in enumerate(block):
+    for token in block:
         if token.type == "tr_open":
             rows.append((token.map[0] + 1, []))
         elif token.type == "inline" and rows:
