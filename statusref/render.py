@@ -128,11 +128,11 @@ def render_text(md: list, text: str, code: int, known: frozenset, link: Linker) 
     return body, tuple(sorted(env["mentions"]))
 
 
-def related(code: int, mentions: dict, known: set[int]) -> list[int]:
-    """Codes related to one: those it mentions, those mentioning it, and well-known pairs."""
+def related(code: int, mentions: dict, known) -> list[int]:
+    """Codes related to one: those it mentions, those mentioning it, and well-known pairs, if `known`."""
     found = set(mentions.get(code, ())) | {n for n, seen in mentions.items() if code in seen}
     found |= {b for a, b in RELATED_PAIRS if a == code} | {a for a, b in RELATED_PAIRS if b == code}
-    return sorted((found & known) - {code})
+    return sorted(n for n in found if n in known and n != code)
 
 
 def render_site(model: Model, settings: Settings, cache: Cache | None = None, progress=None) -> list[tuple[str, bytes]]:
@@ -150,7 +150,7 @@ def render_site(model: Model, settings: Settings, cache: Cache | None = None, pr
     files.append(page(env, settings, model, "sources", None, "sources.html", sources_context(model)))
     files.append(page(env, settings, model, "notfound", None, "404.html", {}))
     files += static_files(settings, model)
-    files += machine_files(model, settings, [path for path, _ in files])
+    files += machine_files(env, model, settings, [path for path, _ in files])
     return files
 
 
@@ -189,14 +189,13 @@ def class_context(model: Model, cls) -> dict:
 def code_context(model: Model, index: int, html: dict, mentions: dict) -> dict:
     """What a code page shows: descriptions, neighbours, related and mentioning codes."""
     code = model.codes[index]
-    known = {c.code for c in model.codes}
     return {
         "code": code,
         "cls": model.status_class(code.class_digit),
         "descriptions": [(model.source(d.source), d, body) for d, body in html[code.code]],
         "prev": model.codes[index - 1] if index > 0 else None,
         "next": model.codes[index + 1] if index + 1 < len(model.codes) else None,
-        "related": [model.code(n) for n in related(code.code, mentions, known)],
+        "related": [model.code(n) for n in related(code.code, mentions, model.index["code"])],
         "mentioned_by": [model.code(n) for n in sorted(mentions) if code.code in mentions[n]],
         "status_line": f"HTTP/1.1 {code.code} {code.title}",
     }
@@ -260,21 +259,20 @@ def api_record(code: StatusCode, base_url: str) -> dict:
     }
 
 
-def machine_files(model: Model, settings: Settings, paths: list[str]) -> list[tuple[str, bytes]]:
+def machine_files(env: Environment, model: Model, settings: Settings, paths: list[str]) -> list[tuple[str, bytes]]:
     """The JSON API, the sitemap and robots.txt."""
     api = {"version": 1, "codes": [api_record(c, settings.base_url) for c in model.codes]}
     body = json.dumps(api, ensure_ascii=False, indent=1) + "\n"
     pages = [p for p in paths if p.endswith(".html") and p != page_path("notfound")]
     return [
         ("api/codes.json", body.encode("utf-8")),
-        ("sitemap.xml", sitemap(pages, settings).encode("utf-8")),
+        ("sitemap.xml", sitemap(env, pages, settings).encode("utf-8")),
         ("robots.txt", robots(settings.base_url).encode("utf-8")),
     ]
 
 
-def sitemap(pages: list[str], settings: Settings) -> str:
+def sitemap(env: Environment, pages: list[str], settings: Settings) -> str:
     """A sitemap of every page; absolute URLs when the base URL is known."""
-    env = make_env(settings.templates, settings.bytecode)
     locs = [absolute(settings.base_url, p) if settings.base_url else public_path(p) or "./" for p in pages]
     return env.get_template("sitemap.xml").render(locs=locs, date=settings.date)
 

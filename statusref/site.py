@@ -73,7 +73,10 @@ def shown_date() -> str:
 
 @contextmanager
 def collector_paused():
-    """Pause the cyclic garbage collector: a build makes many objects and almost no cycles."""
+    """Pause the cyclic garbage collector: a build makes many objects and almost no cycles.
+
+    Use it with `with`, or as a decorator: `@collector_paused()`.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -109,14 +112,9 @@ def count_pages(files: list[tuple[str, bytes]]) -> int:
     return sum(path.endswith(".html") for path, _ in files)
 
 
+@collector_paused()
 def build(config: Config, cache: Cache | None = None, progress=None) -> Result:
     """Build the hosted site into config.out; with strict, any problem stops it unwritten."""
-    with collector_paused():
-        return build_site(config, cache, progress)
-
-
-def build_site(config: Config, cache: Cache | None, progress) -> Result:
-    """The build itself: gather every source, render every page, then write."""
     started = time.perf_counter()
     cache = cache or config.make_cache()
     model = load_model(config, cache, progress)
@@ -128,14 +126,9 @@ def build_site(config: Config, cache: Cache | None, progress) -> Result:
     return Result(model, len(files), count_pages(files), True, time.perf_counter() - started, model.problems)
 
 
+@collector_paused()
 def check(config: Config, progress=None) -> Result:
     """Read and render everything without writing the site; fail on any problem."""
-    with collector_paused():
-        return check_site(config, progress)
-
-
-def check_site(config: Config, progress) -> Result:
-    """The check itself: gather and render, write nothing."""
     started = time.perf_counter()
     cache = config.make_cache()
     model = load_model(config, cache, progress)
@@ -145,14 +138,9 @@ def check_site(config: Config, progress) -> Result:
     return Result(model, 0, count_pages(files), ok, time.perf_counter() - started, model.problems)
 
 
+@collector_paused()
 def bundle(config: Config, target: Path, progress=None) -> Result:
     """Write the offline site as one zip: relative links that name files."""
-    with collector_paused():
-        return bundle_site(config, target, progress)
-
-
-def bundle_site(config: Config, target: Path, progress) -> Result:
-    """The bundle itself: gather, render for disk, zip."""
     started = time.perf_counter()
     cache = config.make_cache()
     model = load_model(config, cache, progress)
