@@ -9,7 +9,8 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from .site import BuildError, Config, Result, build, bundle, check
+from .site import BuildError, Config, Result, build, bundle, check, say
+from .urls import is_web_url
 from .writer import WriteError
 
 DESCRIPTION = """\
@@ -25,10 +26,10 @@ DEFAULTS = Config()
 EPILOG = "Problems are printed as path:line: message. Exit status: 0 built, 1 problems with --strict or check, 2 cannot build."
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(prog: str | None = None) -> argparse.ArgumentParser:
     """The argument parser, with every option explained."""
     p = argparse.ArgumentParser(
-        prog="build.py", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=prog, description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     p.add_argument("command", nargs="?", default="build", choices=["build", "check", "bundle", "serve"])
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="source documents (default: content)")
@@ -46,9 +47,12 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; turn every expected failure into a message and an exit status."""
-    args = parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    """Run one command; turn every failure into a one-line message and an exit status, never a traceback."""
+    args = parser(prog).parse_args(argv)
+    if args.base_url and not is_web_url(args.base_url):
+        print(f"error: --base-url {args.base_url!r} is not an absolute http or https URL", file=sys.stderr)
+        return 2
     config = Config(
         content=args.content, out=args.out or Path("site"), templates=args.templates, static=args.static,
         base_url=args.base_url, strict=args.strict, cache=None if args.no_cache else DEFAULTS.cache,
@@ -59,12 +63,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{err.filename or err.name}:{err.lineno}: template error: {err.message}", file=sys.stderr)
     except TemplateError as err:
         print(f"error: template: {err}", file=sys.stderr)
-    except (BuildError, WriteError, OSError) as err:
+    except (BuildError, WriteError) as err:
         print(f"error: {err}", file=sys.stderr)
+    except OSError as err:
+        print(f"error: {err.filename or 'output'}: {err.strerror or err}", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as err:  # noqa: BLE001 - a user sees one line; STATUSREF_DEBUG=1 shows the traceback
+        if os.environ.get("STATUSREF_DEBUG"):
+            raise
+        print(f"error: internal error ({type(err).__name__}: {err}); run with STATUSREF_DEBUG=1 for details", file=sys.stderr)
     return 2
+
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

@@ -1,18 +1,24 @@
-"""Merging every source's records into one model. Pure: records in, model out."""
+"""Merging every source's records into one model. Pure: records in, model and problems out."""
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from .markup import plain_text
 from .model import (
-    CLASS_FACTS, FLAGS, RFC_URL, ClassName, Description, Entry, FormerName, Model, Name, Problem, Reference, StatusClass,
-    StatusCode,
+    CLASS_FACTS, FLAGS, RFC_URL, ClassName, Description, Entry, FormerName, Model, Name, Problem, Reference, Source,
+    StatusClass, StatusCode,
 )
 from .sources import Parsed, with_codes
 from .text import first_sentence, name_key, split_qualifiers
 
-RFC_REF = re.compile(r"RFC\s*(\d+)(?:,?\s*Section\s*([\d.]+))?", re.I)
+
+@dataclass(frozen=True)
+class Given:
+    """One record and the source that gave it."""
+
+    record: Entry | FormerName
+    source: Source
 
 
 @dataclass
@@ -20,22 +26,37 @@ class Gathered:
     """Every record about one code, from every source."""
 
     official: Entry | None = None
-    entries: list[tuple] = field(default_factory=list)
-    formers: list[tuple] = field(default_factory=list)
+    entries: list[Given] = field(default_factory=list)
+    formers: list[Given] = field(default_factory=list)
 
 
 def build_model(parsed: list[Parsed]) -> Model:
     """Merge every parsed source into one model, with every problem found."""
+    parsed, problems = one_registry(parsed)
     ordered = sorted(parsed, key=lambda p: (-p.source.trust, p.source.path))
-    problems = [problem for p in parsed for problem in p.problems]
-    gathered, class_names = gather(ordered, problems)
+    gathered, class_names, found = gather(ordered)
+    problems += found + [problem for p in parsed for problem in p.problems]
     registry = next((p.source for p in ordered if p.source.registry), None)
-    labels = {p.source.id: p.label or p.source.path for p in parsed}
-    codes = tuple(merge_code(n, gathered[n], registry, labels, problems) for n in sorted(gathered))
+    codes = []
+    for number in sorted(gathered):
+        code, found = merge_code(number, gathered[number], registry)
+        codes.append(code)
+        problems += found
     classes = tuple(make_class(d, codes, class_names[d]) for d in sorted(CLASS_FACTS))
     sources = tuple(with_codes(p.source, covered(p)) for p in sorted(parsed, key=lambda p: p.source.path))
     problems.sort(key=lambda p: (p.path, p.line, p.message))
-    return Model(classes, codes, sources, tuple(problems))
+    return Model(classes, tuple(codes), sources, tuple(problems))
+
+
+def one_registry(parsed: list[Parsed]) -> tuple[list[Parsed], list[Problem]]:
+    """At most one source may be the registry: when several claim it, none is, and each is told."""
+    claims = [p for p in parsed if p.source.registry]
+    if len(claims) < 2:
+        return parsed, []
+    paths = ", ".join(p.source.path for p in claims)
+    message = f"role: registry is claimed by {len(claims)} documents ({paths}); only one may be, so none is used"
+    problems = [Problem(p.source.label or p.source.path, 1, message) for p in claims]
+    return [replace(p, source=replace(p.source, registry=False)) for p in parsed], problems
 
 
 def covered(parsed: Parsed) -> set[int]:
@@ -43,60 +64,60 @@ def covered(parsed: Parsed) -> set[int]:
     return {r.code for r in parsed.records if isinstance(r, Entry)}
 
 
-def gather(ordered: list[Parsed], problems: list[Problem]) -> tuple[dict, dict]:
-    """Group every record by code (and class names by class), most trusted source first."""
+def gather(ordered: list[Parsed]) -> tuple[dict[int, Gathered], dict[int, dict], list[Problem]]:
+    """Group every record by code (and class names by class), most trusted source first; repeats are problems."""
     gathered: dict[int, Gathered] = defaultdict(Gathered)
     class_names: dict[int, dict] = defaultdict(dict)
+    problems: list[Problem] = []
     for parsed in ordered:
         seen: dict[int, Entry] = {}
         for record in parsed.records:
             if isinstance(record, ClassName):
                 class_names[record.digit].setdefault(name_key(record.name), (record.name, []))[1].append(parsed.source.id)
             elif isinstance(record, FormerName):
-                gathered[record.code].formers.append((record, parsed.source))
-            elif keep_first(record, seen, parsed.label or parsed.source.path, problems):
+                gathered[record.code].formers.append(Given(record, parsed.source))
+            elif record.code in seen:
+                problems.append(repeated(record, seen[record.code], parsed.source))
+            else:
+                seen[record.code] = record
                 target = gathered[record.code]
                 if parsed.source.registry and target.official is None:
                     target.official = record
                 else:
-                    target.entries.append((record, parsed.source))
-    return gathered, class_names
+                    target.entries.append(Given(record, parsed.source))
+    return gathered, class_names, problems
 
 
-def keep_first(entry: Entry, seen: dict[int, Entry], path: str, problems: list[Problem]) -> bool:
-    """Keep the first entry for a code in one source; report any repeat."""
-    first = seen.setdefault(entry.code, entry)
-    if first is entry:
-        return True
-    same = first.text == entry.text and first.name == entry.name
-    detail = "again" if same else "again with different text"
-    problems.append(Problem(path, entry.line, f"{entry.code} is given {detail}; line {first.line} is kept"))
-    return False
+def repeated(entry: Entry, first: Entry, source: Source) -> Problem:
+    """The problem of a code given twice in one source."""
+    detail = "again" if first.text == entry.text and first.name == entry.name else "again with different text"
+    return Problem(source.label or source.path, entry.line, f"{entry.code} is given {detail}; line {first.line} is kept")
 
 
-def merge_code(number: int, found: Gathered, registry, labels: dict, problems: list[Problem]) -> StatusCode:
-    """One code from everything gathered about it; `labels` names each source's file in problems."""
+def merge_code(number: int, found: Gathered, registry: Source | None) -> tuple[StatusCode, list[Problem]]:
+    """One code from everything gathered about it, and the names its sources disagree on."""
     flags, extensions = code_flags(found, registry)
     title = choose_title(number, found)
-    names = code_names(number, title, found, registry, labels, problems)
-    descriptions = tuple(Description(s.id, e.line, e.text) for e, s in found.entries if e.text)
-    return StatusCode(
+    names, problems = code_names(number, title, found, registry)
+    descriptions = tuple(Description(g.source.id, g.record.line, g.record.text) for g in found.entries if g.record.text)
+    code = StatusCode(
         code=number,
         title=title,
         names=names,
         flags=tuple(f for f in FLAGS if f in flags),
         extension=", ".join(extensions),
-        summary=first_sentence(descriptions[0].text) if descriptions else "",
+        summary=first_sentence(plain_text(descriptions[0].text)) if descriptions else "",
         descriptions=descriptions,
         reference=make_reference(found.official.reference) if found.official else None,
     )
+    return code, problems
 
 
-def code_flags(found: Gathered, registry) -> tuple[set[str], list[str]]:
+def code_flags(found: Gathered, registry: Source | None) -> tuple[set[str], list[str]]:
     """Flags from every qualifier given, and the extensions a code comes from."""
     flags: set[str] = set()
     extensions: list[str] = []
-    entries = ([found.official] if found.official else []) + [e for e, _ in found.entries]
+    entries = ([found.official] if found.official else []) + [g.record for g in found.entries]
     for entry in entries:
         more, named = split_qualifiers(entry.qualifiers)
         flags |= more
@@ -110,55 +131,68 @@ def choose_title(number: int, found: Gathered) -> str:
     """The registry's phrase, else the name most sources use, else a former name."""
     if found.official and found.official.name:
         return found.official.name
-    counts: dict[str, list] = {}
-    for entry, _ in found.entries:
-        if entry.name:
-            counts.setdefault(name_key(entry.name), []).append(entry.name)
+    counts: dict[str, list[str]] = {}
+    for given in found.entries:
+        if given.record.name:
+            counts.setdefault(name_key(given.record.name), []).append(given.record.name)
     if counts:
         return max(counts.values(), key=len)[0]
     if found.formers:
-        return found.formers[0][0].name
+        return found.formers[0].record.name
     return "Unused" if found.official else f"Status {number}"
 
 
-def code_names(number: int, title: str, found: Gathered, registry, labels: dict, problems: list[Problem]) -> tuple[Name, ...]:
-    """The official name and every former or other name, each with who used it."""
+def code_names(number: int, title: str, found: Gathered, registry: Source | None) -> tuple[tuple[Name, ...], list[Problem]]:
+    """The official name and every former or other name, each with who used it; other names are problems."""
     users: dict[str, list[str]] = defaultdict(list)
     spelled: dict[str, str] = {}
-    keyed = [(entry, source, name_key(entry.name)) for entry, source in found.entries if entry.name]
-    for entry, source, key in keyed:
-        users[key].append(source.id)
-        spelled.setdefault(key, entry.name)
+    named = [g for g in found.entries if g.record.name]
+    for given in named:
+        users[name_key(given.record.name)].append(given.source.id)
+        spelled.setdefault(name_key(given.record.name), given.record.name)
     title_key = name_key(title)
     registered = bool(found.official and found.official.name and registry)
-    givers = [registry.id] if registered else [s.id for f, s in found.formers if name_key(f.name) == title_key]
+    givers = [registry.id] if registered else [g.source.id for g in found.formers if name_key(g.record.name) == title_key]
     names = [Name(title, "official" if registered else "title", tuple(givers + users.pop(title_key, [])))]
     taken = {title_key}
-    for former, source in found.formers:
-        key = name_key(former.name)
+    for given in found.formers:
+        key = name_key(given.record.name)
         if key not in taken:
             taken.add(key)
-            names.append(Name(former.name, "former", tuple([source.id] + users.pop(key, []))))
+            names.append(Name(given.record.name, "former", tuple([given.source.id] + users.pop(key, []))))
     where = registry.title if found.official and registry else "the other sources"
-    for entry, source, key in keyed:
+    others: set[str] = set()
+    problems = []
+    for given in named:
+        key = name_key(given.record.name)
         if key in users:
             names.append(Name(spelled[key], "other", tuple(users.pop(key))))
-            taken.add(key)
-        if key in taken and key != title_key and any(n.kind == "other" and name_key(n.text) == key for n in names):
-            problems.append(Problem(labels[source.id], entry.line, f"{number} is named {entry.name!r} here but {title!r} in {where}"))
-    return tuple(names)
+            others.add(key)
+        if key in others:
+            message = f"{number} is named {given.record.name!r} here but {title!r} in {where}"
+            problems.append(Problem(given.source.label or given.source.path, given.record.line, message))
+    return tuple(names), problems
 
 
 def make_reference(text: str) -> Reference | None:
-    """A defining reference with its link: RFC 9110 sections to the section."""
-    match = RFC_REF.search(text)
-    if not text or not match:
-        return Reference(text, "") if text else None
-    url = RFC_URL.format(number=match.group(1))
-    return Reference(text, url + (f"#section-{match.group(2)}" if match.group(2) else ""))
+    """A defining reference with its link: `RFC 9110, Section 15.5.5` to that section."""
+    if not text:
+        return None
+    at = text.upper().find("RFC")
+    number = leading(text[at + 3 :].lstrip(), "0123456789") if at >= 0 else ""
+    if not number:
+        return Reference(text, "")
+    rest = text[at + 3 :].lstrip()[len(number) :].lstrip(",").lstrip()
+    section = leading(rest[7:].lstrip(), "0123456789.") if rest[:7].casefold() == "section" else ""
+    return Reference(text, RFC_URL.format(number=number) + (f"#section-{section}" if section else ""))
 
 
-def make_class(digit: int, codes: tuple[StatusCode, ...], names: dict) -> StatusClass:
+def leading(text: str, allowed: str) -> str:
+    """The longest start of a text made only of the allowed characters."""
+    return text[: len(text) - len(text.lstrip(allowed))]
+
+
+def make_class(digit: int, codes: list[StatusCode], names: dict) -> StatusClass:
     """One of the five classes, with its codes and the names sources give it."""
     name, section, meaning = CLASS_FACTS[digit]
     source_names = tuple(Name(text, "other", tuple(users)) for text, users in names.values())

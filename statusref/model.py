@@ -73,6 +73,7 @@ class Source:
     trust: int = 50
     registry: bool = False
     codes: tuple[int, ...] = ()
+    label: str = ""
 
 
 @dataclass(frozen=True)

@@ -5,21 +5,14 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .markup import markdown
 from .model import ClassName, Entry, FormerName, Problem
-from .text import clean_name, clean_text
+from .text import clean_name, clean_text, strip_separator
 
-MD = MarkdownIt("js-default")
-CODE = re.compile(r"^[1-5]\d\d$")
-CLASS_LABEL = re.compile(r"^([1-5])xx$", re.I)
-CODE_LIKE = re.compile(r"^(?:\d[\dA-Za-z]*|[1-9]xx)$", re.I)
-LEAD = re.compile(r"^`?(?P<code>[^\s`:]+)`?(?:\s*[:\-–—.]\s*|\s+|$)(?P<name>.*)$", re.S)
-BOLD_LEAD = re.compile(r"^\s*(\*\*|__)(?P<lead>.+?)\1\s*", re.S)
-PLAIN_LEAD = re.compile(r"^\s*(?P<lead>[^\n]*?)(?:\s*:\s+|\s*:$|\s+[-–—]\s+|\n|$)")
-BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-ENTRY_LIKE = re.compile(r"^\s*[|*_`>#-]*\s*`?(\d{2,4}[A-Za-z]?)`?\s*(?:[|:*_–—-]|\s+[A-Z])")
+MD = markdown()
+CLASS_HEADING = re.compile(r"\b([1-5])xx\b", re.I)
 CLASS_WORDS = ((1, "informational"), (2, "success"), (3, "redirect"), (4, "client"), (5, "server"))
 ROLE_WORDS = {
     "former": ("former", "formerly", "old", "previous", "obsolete"),
@@ -29,8 +22,6 @@ ROLE_WORDS = {
     "name": ("name", "reason", "meaning", "summary", "phrase", "title", "message"),
 }
 MAX_DEPTH = 40
-RAW_HTML = re.compile(r"<\s*/?([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?/?>")
-UNSAFE_LINK = re.compile(r"(?:\]\(\s*<?|<)\s*(javascript|vbscript|file|data)(:image/)?", re.I)
 
 
 @dataclass
@@ -124,13 +115,13 @@ def read_heading(state: State, block: list[Token]) -> None:
     line = line_of(block)
     text = inline_text(block[1])
     lead = parse_lead(text)
-    if lead and CODE.match(lead[0]):
+    if lead and is_code(lead[0]):
         state.section = (int(lead[0]), lead[1], line, block[0].map[1])
         return
     digit = class_of(text)
     if digit:
         set_class(state, digit, level, line, text)
-    elif lead and len(lead[0]) > 1 and CODE_LIKE.match(lead[0]):
+    elif lead and len(lead[0]) > 1 and code_like(lead[0]):
         report_bad_code(state, line, lead[0])
     elif level <= state.class_level:
         state.class_digit, state.class_level = None, 0
@@ -139,13 +130,25 @@ def read_heading(state: State, block: list[Token]) -> None:
 def set_class(state: State, digit: int, level: int, line: int, text: str) -> None:
     """Enter a class heading and record the name this source gives it."""
     state.class_digit, state.class_level, state.class_line = digit, level, line
-    name = re.sub(r"^\s*(?:\d+[.)]|[1-5]xx\b)\s*[:\-–—]?\s*", "", text, flags=re.I)
-    state.records.append(ClassName(digit, name.strip() or f"{digit}xx", line))
+    state.records.append(ClassName(digit, class_heading_name(text) or f"{digit}xx", line))
+
+
+def class_heading_name(text: str) -> str:
+    """A class heading without its number or label: `4xx - Client errors` -> `Client errors`."""
+    rest = text.lstrip()
+    digits = len(rest) - len(rest.lstrip("0123456789"))
+    if digits and rest[digits : digits + 1] in (".", ")"):
+        rest = rest[digits + 1 :]
+    elif class_label(rest[:3]) and not (rest[3:4].isalnum() or rest[3:4] == "_"):
+        rest = rest[3:]
+    else:
+        return text.strip()
+    return strip_separator(rest).strip()
 
 
 def class_of(text: str) -> int | None:
     """The class a heading or table row names (`4xx`, `Client Errors`), if any."""
-    label = re.search(r"\b([1-5])xx\b", text, re.I)
+    label = CLASS_HEADING.search(text)
     if label:
         return int(label.group(1))
     words = text.casefold()
@@ -169,19 +172,44 @@ def finish_section(state: State) -> None:
 # --- entries --------------------------------------------------------------
 
 
+def is_code(token: str) -> bool:
+    """Whether a token is a status code: three ASCII digits from 100 to 599."""
+    return len(token) == 3 and token.isascii() and token.isdigit() and token[0] in "12345"
+
+
+def class_label(token: str) -> int | None:
+    """The class digit of a label such as `4xx`, if the token is one."""
+    return int(token[0]) if len(token) == 3 and token[0] in "12345" and token[1:].casefold() == "xx" else None
+
+
+def code_like(token: str) -> bool:
+    """Whether a token looks meant as a code: a digit, then ASCII letters and digits (`40A`, `4xx`)."""
+    return token[:1].isdigit() and token.isascii() and token.isalnum()
+
+
 def parse_lead(text: str) -> tuple[str, str] | None:
-    """Split `404 Not Found` into the code-like token and the rest."""
-    match = LEAD.match(text.strip())
-    if not match or not match.group("code")[:1].isdigit():
+    """Split `404 Not Found`, `404: Not Found` or `` `404` - Not Found `` into the code-like token and the name."""
+    body = text.strip()
+    body = body[1:] if body.startswith("`") else body
+    if not body[:1].isdigit():
         return None
-    return match.group("code"), match.group("name").strip()
+    end = 0
+    while end < len(body) and not body[end].isspace() and body[end] not in "`:":
+        end += 1
+    code, rest = body[:end], body[end + 1 :] if body[end : end + 1] == "`" else body[end:]
+    after = rest.lstrip()
+    if after[:1] and after[0] in ":-–—.":
+        return code, after[1:].strip()
+    if rest and not rest[0].isspace():
+        return None
+    return code, after.strip()
 
 
 def report_bad_code(state: State, line: int, token: str) -> None:
     """Report a code cell or lead that is not a status code."""
     if token.isdigit():
         state.problem(line, f"{token} is not a status code: codes run from 100 to 599")
-    elif CLASS_LABEL.match(token):
+    elif class_label(token):
         state.problem(line, f"{token} is a class, not a status code; a class row has a class name and no description")
     else:
         state.problem(line, f"cannot read status code {token!r}: a code is three digits, 100 to 599")
@@ -195,18 +223,9 @@ def add_entry(state: State, code: int, raw_name: str, text: str, line: int, refe
         state.problem(line, f"{code} has no name")
     if not text and not reference:
         state.problem(line, f"{code} has no description")
-    check_markup(state, line, code, f"{raw_name} {text}")
     if state.class_digit and state.class_digit != code // 100:
         state.problem(line, f"{code} is under the {state.class_digit}xx class heading on line {state.class_line}")
     state.records.append(Entry(code, name, qualifiers, text, line, reference))
-
-
-def check_markup(state: State, line: int, code: int, text: str) -> None:
-    """Warn about raw HTML and unsafe links: both are shown as text, never run."""
-    for tag in sorted({m.group(1).lower() for m in RAW_HTML.finditer(text)}):
-        state.problem(line, f"{code}: raw HTML <{tag}> is shown as text, not run")
-    for scheme in sorted({m.group(1).lower() for m in UNSAFE_LINK.finditer(text) if not m.group(2)}):
-        state.problem(line, f"{code}: unsafe {scheme}: link is dropped and shown as text")
 
 
 # --- tables ---------------------------------------------------------------
@@ -263,7 +282,7 @@ def header_role(header: str) -> str | None:
 
     for role, known in ROLE_WORDS.items():
         for word in words:
-            if difflib.get_close_matches(word, known, n=1, cutoff=0.75) and vocabulary.get(word, role) == role:
+            if len(word) <= 20 and difflib.get_close_matches(word, known, n=1, cutoff=0.75) and vocabulary.get(word, role) == role:
                 return role
     return None
 
@@ -294,21 +313,21 @@ def read_table_row(state: State, line: int, cells: list[Token], roles: dict[str,
     text = text_cell.content if text_cell else ""
     reference_cell = cell(cells, roles, "reference")
     reference = inline_text(reference_cell) if reference_cell else ""
-    label = CLASS_LABEL.match(code)
-    if label and not text.strip() and (not name or class_of(name) == int(label.group(1))):
-        state.class_digit, state.class_line = int(label.group(1)), line
-        state.records.append(ClassName(int(label.group(1)), clean_text(name) or code, line))
+    digit = class_label(code)
+    if digit and not text.strip() and (not name or class_of(name) == digit):
+        state.class_digit, state.class_line = digit, line
+        state.records.append(ClassName(digit, clean_text(name) or code, line))
         return
     if not code and not name.strip() and not text.strip():
         return
-    if not CODE.match(code):
+    if not is_code(code):
         report_bad_code(state, line, code or "(empty)")
         return
-    bold = BOLD_LEAD.match(text)
-    if bold and (bold.group("lead").rstrip().endswith(":") or text[bold.end() :].startswith(":")):
+    bold = bold_lead(text)
+    if bold and (bold[0].rstrip().endswith(":") or bold[1].lstrip().startswith(":")):
         if not name.strip():
-            name = bold.group("lead")
-        text = text[bold.end() :].lstrip(": ")
+            name = bold[0]
+        text = bold[1].lstrip().lstrip(": ")
     add_entry(state, int(code), name, text, line, reference)
 
 
@@ -318,7 +337,7 @@ def read_former_rows(state: State, rows: list, roles: dict[str, int]) -> None:
         code = inline_text(cell(cells, roles, "code"))
         former = cell(cells, roles, "former")
         note = cell(cells, roles, "reference")
-        if not CODE.match(code):
+        if not is_code(code):
             report_bad_code(state, line, code or "(empty)")
         elif former is not None and inline_text(former):
             name, _ = clean_name(inline_text(former).strip('"“”'))
@@ -354,32 +373,66 @@ def read_list_item(state: State, item: list[Token]) -> None:
     line = line_of(children[0])
     lead, rest = split_lead(children[0][1].content)
     parsed = parse_lead(lead)
-    if parsed and CODE.match(parsed[0]):
+    if parsed and is_code(parsed[0]):
         text = join_description(state, rest, children[1:])
         add_entry(state, int(parsed[0]), parsed[1], text, line)
-    elif not parsed and class_of(lead) and CLASS_LABEL.search(lead.split()[0] if lead.split() else ""):
+    elif not parsed and class_of(lead) and class_label(lead.split()[0] if lead.split() else ""):
         outer = state.class_digit, state.class_line
         state.class_digit, state.class_line = class_of(lead), line
         for nested in children[1:]:
             if nested[0].type in ("bullet_list_open", "ordered_list_open"):
                 read_list(state, nested)
         state.class_digit, state.class_line = outer
-    elif parsed and CODE_LIKE.match(parsed[0]) and len(parsed[0]) > 1:
+    elif parsed and code_like(parsed[0]) and len(parsed[0]) > 1:
         report_bad_code(state, line, parsed[0])
 
 
 def split_lead(content: str) -> tuple[str, str]:
     """Split an item's first paragraph into its lead (code and name) and the rest."""
-    bold = BOLD_LEAD.match(content)
+    bold = bold_lead(content)
     if bold:
-        lead, rest = bold.group("lead").strip(), content[bold.end() :]
-        if CODE.match(lead.strip("`")) and rest and not rest.startswith((":", "\n")):
-            more = PLAIN_LEAD.match(rest)
-            lead, rest = f"{lead} {more.group('lead')}", rest[more.end() :]
+        lead, rest = bold[0].strip(), bold[1]
+        after = rest.lstrip(" \t")
+        if is_code(lead.strip("`")) and after and not after.startswith((":", "\n")):
+            more, rest = plain_lead(after)
+            lead = f"{lead} {more}"
     else:
-        plain = PLAIN_LEAD.match(content)
-        lead, rest = plain.group("lead"), content[plain.end() :]
-    return lead.strip().rstrip(":").strip(), re.sub(r"^\s*[:\-–—]\s*", "", rest).strip()
+        lead, rest = plain_lead(content)
+        if is_code(lead.strip().strip("`")):
+            more, after = plain_lead(strip_separator(rest))
+            if strip_separator(after) != after.lstrip():
+                lead, rest = f"{lead} {more}", after
+    return lead.strip().rstrip(":").strip(), strip_separator(rest).strip()
+
+
+def bold_lead(text: str) -> tuple[str, str] | None:
+    """`**404 Not Found**: rest` split into the bold text and everything after it."""
+    body = text.lstrip()
+    marker = body[:2]
+    close = body.find(marker, 3) if marker in ("**", "__") else -1
+    return (body[2:close], body[close + 2 :]) if close > 0 else None
+
+
+def plain_lead(content: str) -> tuple[str, str]:
+    """Split at the first `: `, ` - ` or line end: the lead (code and name), and the rest from the separator."""
+    text = content.lstrip()
+    newline = text.find("\n")
+    newline = len(text) if newline < 0 else newline
+    run = None
+    for index in range(len(text)):
+        char = text[index]
+        if char.isspace():
+            run = index if run is None else run
+            continue
+        start = index if run is None else run
+        colon = char == ":" and (index + 1 == len(text) or text[index + 1].isspace())
+        dash = char in "-–—" and run is not None and index + 1 < len(text) and text[index + 1].isspace()
+        if (colon or dash) and start <= newline:
+            return text[:start], text[start:]
+        if index >= newline:
+            break
+        run = None
+    return text[:newline], text[newline:]
 
 
 def join_description(state: State, rest: str, blocks: list[list[Token]]) -> str:
@@ -388,8 +441,21 @@ def join_description(state: State, rest: str, blocks: list[list[Token]]) -> str:
     for block in blocks:
         parts.append(textwrap.dedent(state.source_lines(block[0].map[0], block[0].map[1])))
     if not rest and len(blocks) == 1 and len(list_items(blocks[0])) == 1:
-        parts = [BULLET.sub("", textwrap.dedent(parts[0]), count=1)]
+        parts = [drop_marker(textwrap.dedent(parts[0]))]
     return "\n\n".join(part.strip("\n") for part in parts)
+
+
+def drop_marker(text: str) -> str:
+    """A one-item list's text without its bullet or number."""
+    body = text.lstrip()
+    digits = len(body) - len(body.lstrip("0123456789"))
+    if body[:1] in ("-", "*", "+"):
+        rest = body[1:]
+    elif digits and body[digits : digits + 1] in (".", ")"):
+        rest = body[digits + 1 :]
+    else:
+        return text
+    return rest.lstrip() if rest[:1].isspace() else text
 
 
 # --- paragraphs -----------------------------------------------------------
@@ -403,9 +469,24 @@ def read_paragraph(state: State, block: list[Token]) -> None:
         state.problem(start + 1, "looks like a table but has no separator row (| --- | --- |) under its header; not read")
         return
     for offset, line in enumerate(lines):
-        match = ENTRY_LIKE.match(line)
-        if match:
-            state.problem(start + offset + 1, f"looks like an entry for {match.group(1)} but is not in a table, list or heading; not read")
+        code = entry_like(line)
+        if code:
+            state.problem(start + offset + 1, f"looks like an entry for {code} but is not in a table, list or heading; not read")
+
+
+def entry_like(line: str) -> str:
+    """The code of a prose line that looks like an entry (`404 | Not Found`, `` `404`: gone ``), else ``."""
+    body = line.lstrip().lstrip("|*_`>#-").lstrip()
+    body = body[1:] if body.startswith("`") else body
+    digits = len(body) - len(body.lstrip("0123456789"))
+    if not 2 <= digits <= 4:
+        return ""
+    end = digits + (1 if body[digits : digits + 1].isascii() and body[digits : digits + 1].isalpha() else 0)
+    code, rest = body[:end], body[end + 1 :] if body[end : end + 1] == "`" else body[end:]
+    after = rest.lstrip()
+    if after[:1] and after[0] in "|:*_–—-":
+        return code
+    return code if after[:1].isascii() and after[:1].isupper() and after != rest else ""
 
 
 READERS = {

@@ -1,18 +1,19 @@
-"""`build.py serve`: serve site/ on 127.0.0.1, rebuild when sources change, reload open pages."""
+"""`build.py serve`: serve the site on 127.0.0.1, rebuild when sources change, reload open pages."""
 from __future__ import annotations
 
-import functools
 import gc
 import http.server
+import mimetypes
 import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import unquote_to_bytes, urlsplit
 
-from jinja2 import TemplateError
-
-from .site import BuildError, Config, collector_paused, load_model, render
-from .writer import WriteError, publish
+from .cache import Cache
+from .model import Problem
+from .site import Config, Folder, run, say
+from .urls import Urls
 
 RELOAD_JS = b"""// Reloads the page when the site is rebuilt (build.py serve only).
 (function () {
@@ -29,74 +30,94 @@ RELOAD_JS = b"""// Reloads the page when the site is rebuilt (build.py serve onl
 CSP = "default-src 'none'; script-src 'self';"
 
 
-class State:
-    """What the server knows: the site's version and the problems of the last site it published."""
+class Served(Folder):
+    """The served folder: published only when a rebuild adds no new problem; each publish is a new version."""
 
-    def __init__(self):
+    def __init__(self, out: Path):
         """Nothing published yet."""
+        super().__init__(out)
         self.version = 0
         self.problems: set[str] = set()
+        self.pending: set[str] = set()
+
+    def wanted(self, problems: tuple[Problem, ...], strict: bool) -> bool:
+        """Publish the first build, and later ones that add no problem the last published site lacked."""
+        self.pending = {str(p) for p in problems}
+        new = self.pending - self.problems if self.version else set()
+        if new:
+            say(f"Not published: {len(new)} new problems; still serving the last good site.")
+        return not new
+
+    def published(self) -> None:
+        """Under the folder's lock: the new site is in place, so its version is the next."""
+        self.problems = self.pending
+        self.version += 1
 
 
-def snapshot(folders: list[Path]) -> tuple:
-    """Every file under the watched folders with its size and modification time."""
-    found = []
-    for folder in folders:
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            if path.is_file():
-                stat = path.stat()
-                found.append((str(path), stat.st_size, stat.st_mtime_ns))
-    return tuple(found)
-
-
-def rebuild(config: Config, cache, state: State, quiet: bool) -> None:
-    """Build again; publish unless the sources gained problems, so the last good site stays up."""
+def rebuild(config: Config, cache: Cache, served: Served, quiet: bool) -> None:
+    """Build again and print its problems; on any failure keep serving the last good site."""
     started = time.perf_counter()
     try:
-        with collector_paused():
-            model = load_model(config, cache)
-            problems = {str(p) for p in model.problems}
-            for problem in model.problems:
-                print(problem, file=sys.stderr)
-            new = problems - state.problems if state.version else set()
-            if new:
-                print(f"Not published: {len(new)} new problems; still serving the last good site.", file=sys.stderr)
-                return
-            publish(render(model, config, False, cache), config.out)
-            cache.save()
-    except (BuildError, WriteError, TemplateError, OSError) as err:
-        print(f"error: {err}; still serving the last good site.", file=sys.stderr)
+        result = run(config, served, cache)
+    except Exception as err:  # noqa: BLE001 - serve must survive anything one rebuild does
+        say(f"error: {err}; still serving the last good site.")
         return
-    state.version += 1
-    state.problems = problems
-    if not quiet:
-        print(f"Rebuilt {len(model.codes)} codes in {time.perf_counter() - started:.2f} s", flush=True)
+    for problem in result.problems:
+        say(str(problem))
+    if result.ok and not quiet:
+        print(f"Rebuilt {len(result.model.codes)} codes in {time.perf_counter() - started:.2f} s", flush=True)
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site, with a reload script in every HTML page and the site's version."""
+class Handler(http.server.BaseHTTPRequestHandler):
+    """Serves the site's files, with a reload script in every HTML page, its 404 page, and the site's version."""
 
-    state: State
+    served: Served
+    urls = Urls()
 
     def log_message(self, *args) -> None:
         """Stay quiet: rebuilds and problems are what matter here."""
 
     def do_GET(self) -> None:
-        """Answer the reload endpoints, pages with the reload script, and other files as they are."""
-        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        """Answer the reload endpoints and the site's files."""
+        try:
+            path = unquote_to_bytes(urlsplit(self.path).path).decode("utf-8")
+        except (UnicodeDecodeError, ValueError):
+            return self.reply(400, b"Bad request\n", "text/plain")
         if path == "/__serve/version":
-            return self.reply(str(self.state.version).encode(), "text/plain")
+            return self.reply(200, str(self.served.version).encode(), "text/plain")
         if path == "/__serve/reload.js":
-            return self.reply(RELOAD_JS, "text/javascript")
-        file = Path(self.translate_path(path))
-        page = file / "index.html" if file.is_dir() else file
-        if page.suffix == ".html" and page.is_file() and (not file.is_dir() or path.endswith("/")):
-            return self.reply(with_reload(page.read_bytes()), "text/html; charset=utf-8")
-        return super().do_GET()
+            return self.reply(200, RELOAD_JS, "text/javascript")
+        name = self.urls.file_for(path)
+        if name is None:
+            return self.reply(400, b"Bad request\n", "text/plain")
+        self.send_file(name, path)
 
-    def reply(self, body: bytes, kind: str) -> None:
-        """Send a whole response that is never cached."""
-        self.send_response(200)
+    def send_file(self, name: str, path: str) -> None:
+        """One file of the site, a redirect for a folder named without its slash, or the site's 404 page."""
+        root = self.served.out
+        file = root / name
+        if file.is_dir():
+            return self.redirect(path + "/")
+        if not file.is_file():
+            page = root / self.urls.path("notfound")
+            body = page.read_bytes() if page.is_file() else b"Not found\n"
+            return self.reply(404, with_reload(body), "text/html; charset=utf-8")
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        body = file.read_bytes()
+        if kind == "text/html":
+            return self.reply(200, with_reload(body), "text/html; charset=utf-8")
+        self.reply(200, body, kind + ("; charset=utf-8" if kind.startswith("text/") or kind.endswith(("json", "javascript")) else ""))
+
+    def redirect(self, location: str) -> None:
+        """Send the browser to a folder's address."""
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def reply(self, status: int, body: bytes, kind: str) -> None:
+        """Send a whole response that the browser must check again before reuse."""
+        self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
@@ -111,26 +132,34 @@ def with_reload(html: bytes) -> bytes:
 
 
 def serve(config: Config, port: int, quiet: bool) -> int:
-    """Build, serve on 127.0.0.1, and rebuild on every change until interrupted."""
-    gc.enable()  # serving is long-lived: collect between rebuilds
-    cache = config.make_cache()
-    state = State()
-    folders = [config.content, config.templates, config.static]
-    seen = snapshot(folders)
-    rebuild(config, cache, state, quiet)
-    if not state.version:
-        print("error: the first build failed; fix it and run serve again", file=sys.stderr)
+    """Bind the port, build, serve on 127.0.0.1, and rebuild on every change until interrupted."""
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    except OSError as err:
+        say(f"error: cannot serve on 127.0.0.1:{port}: {err.strerror or err}")
         return 2
-    handler = type("SiteHandler", (Handler,), {"state": state})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(config.out)))
+    gc.enable()  # serving is long-lived: collect between rebuilds
+    served = Served(config.out)
+    cache = Cache(config.cache, config.templates, say)
+    rebuild(config, cache, served, quiet)
+    if not served.version:
+        say("error: the first build failed; fix it and run serve again")
+        server.server_close()
+        return 2
+    server.RequestHandlerClass = type("SiteHandler", (Handler,), {"served": served})
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Serving {config.out} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
     try:
-        while True:
-            time.sleep(0.3)
-            now = snapshot(folders)
-            if now != seen:
-                seen = now
-                rebuild(config, cache, state, quiet)
+        watch(config, cache, served, quiet)
     finally:
         server.shutdown()
+    return 0
+
+
+def watch(config: Config, cache: Cache, served: Served, quiet: bool) -> None:
+    """Rebuild after each burst of changes to content, templates or static files."""
+    import watchfiles
+
+    folders = [str(f) for f in (config.content, config.templates, config.static) if f.is_dir()]
+    for _changes in watchfiles.watch(*folders, debounce=300, step=50, raise_interrupt=False):
+        rebuild(config, cache, served, quiet)

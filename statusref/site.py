@@ -1,8 +1,12 @@
-"""The build: gather every source into the model, render everything, then write."""
+"""The one pipeline: gather every source into the model, render everything, then hand it to an output.
+
+Build, check, bundle and serve differ only in their output: a folder, nothing, a zip, a served folder.
+"""
 from __future__ import annotations
 
 import gc
 import os
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,10 +17,18 @@ from .merge import build_model
 from .model import Model, Problem
 from .render import Settings, render_site
 from .sources import load_all
-from .writer import publish, write_atomic, zip_bytes
+from .urls import Urls
+from .writer import publish, write_bundle, zip_bytes
 
-PROJECT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
 BUNDLE_FOLDER = "http-status-codes"
+LATEST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last moment a four-digit year can show
+
+
+def shipped(name: str) -> Path:
+    """A folder shipped with the program: inside the installed package, else beside it in a checkout."""
+    inside = PACKAGE / name
+    return inside if inside.is_dir() else PACKAGE.parent / name
 
 
 @dataclass(frozen=True)
@@ -25,20 +37,16 @@ class Config:
 
     content: Path = Path("content")
     out: Path = Path("site")
-    templates: Path = PROJECT / "templates"
-    static: Path = PROJECT / "static"
+    templates: Path = shipped("templates")
+    static: Path = shipped("static")
     base_url: str = ""
     strict: bool = False
     cache: Path | None = Path(".cache/statusref")
 
-    def make_cache(self) -> Cache:
-        """The cache this configuration keeps between runs (in memory only without a folder)."""
-        return Cache(self.cache)
-
 
 @dataclass(frozen=True)
 class Result:
-    """What a build did: files written, problems found, whether it succeeded."""
+    """What a run did: files made, problems found, whether the output was written."""
 
     model: Model
     files: int
@@ -49,13 +57,70 @@ class Result:
 
 
 class BuildError(Exception):
-    """A build cannot start or finish: a missing folder, a broken template."""
+    """A build cannot start or finish: a missing folder, a bad setting."""
+
+
+def say(message: str) -> None:
+    """Tell the user something on standard error."""
+    print(message, file=sys.stderr, flush=True)
+
+
+class Folder:
+    """Output into a site folder, swapped in whole under the folder's lock."""
+
+    offline = False
+
+    def __init__(self, out: Path):
+        """Write the hosted site into `out`."""
+        self.out = out
+
+    def wanted(self, problems: tuple[Problem, ...], strict: bool) -> bool:
+        """Whether to write, given the problems found."""
+        return not (strict and problems)
+
+    def write(self, files: list[tuple[str, bytes]]) -> None:
+        """Publish the files."""
+        publish(files, self.out, say, self.published)
+
+    def published(self) -> None:
+        """Called under the lock once the new site is in place."""
+
+
+class Bundle(Folder):
+    """Output as one zip of the offline site, with links that name files."""
+
+    offline = True
+
+    def write(self, files: list[tuple[str, bytes]]) -> None:
+        """Write the zip, dated by SOURCE_DATE_EPOCH or 1980-01-01."""
+        epoch = source_epoch()
+        stamp = utc(max(epoch, 315532800)).timetuple()[:6] if epoch else (1980, 1, 1, 0, 0, 0)
+        write_bundle(self.out, zip_bytes(files, BUNDLE_FOLDER, stamp))
+
+
+class Nothing(Folder):
+    """No output: read and render everything, fail on any problem."""
+
+    def __init__(self):
+        """An output that writes nothing."""
+        super().__init__(Path(os.devnull))
+
+    def wanted(self, problems: tuple[Problem, ...], strict: bool) -> bool:
+        """A check passes only without problems."""
+        return not problems
+
+    def write(self, files: list[tuple[str, bytes]]) -> None:
+        """Write nothing."""
 
 
 def source_epoch() -> int | None:
-    """SOURCE_DATE_EPOCH as a number, or None when it is not set."""
+    """SOURCE_DATE_EPOCH as a number, None when it is not set; a value that is no date stops the build."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else None
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > LATEST_EPOCH:
+        raise BuildError(f"SOURCE_DATE_EPOCH={value[:30]!r} is not a date: give whole seconds since 1970, up to year 9999")
+    return int(value)
 
 
 def utc(epoch: int):
@@ -73,10 +138,7 @@ def shown_date() -> str:
 
 @contextmanager
 def collector_paused():
-    """Pause the cyclic garbage collector: a build makes many objects and almost no cycles.
-
-    Use it with `with`, or as a decorator: `@collector_paused()`.
-    """
+    """Pause the cyclic garbage collector: a build makes many objects and almost no cycles."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -93,62 +155,41 @@ def load_model(config: Config, cache: Cache | None = None, progress=None) -> Mod
     return build_model(load_all(config.content, cache, progress))
 
 
-def settings(config: Config, offline: bool) -> Settings:
-    """Render settings for a hosted or an offline site."""
+def settings(config: Config) -> Settings:
+    """Render settings, once the folders they name are known to exist."""
     for folder in (config.templates, config.static):
         if not folder.is_dir():
             raise BuildError(f"folder {folder} not found")
-    bytecode = config.cache / "jinja" if config.cache else None
-    return Settings(config.templates, config.static, config.base_url, offline, shown_date(), bytecode)
+    return Settings(config.templates, config.static, shown_date())
 
 
-def render(model: Model, config: Config, offline: bool, cache: Cache | None = None, progress=None) -> list[tuple[str, bytes]]:
-    """Every file of the site, rendered from the whole model."""
-    return render_site(model, settings(config, offline), cache, progress)
+def run(config: Config, output: Folder, cache: Cache | None = None, progress=None) -> Result:
+    """Read, merge and render everything in memory, then write it to the output unless problems forbid."""
+    started = time.perf_counter()
+    with collector_paused():
+        cache = cache or Cache(config.cache, config.templates, say)
+        model = load_model(config, cache, progress)
+        urls = Urls(config.base_url, output.offline)
+        files, found = render_site(model, urls, settings(config), cache, progress)
+        problems = tuple(sorted(model.problems + tuple(found), key=lambda p: (p.path, p.line, p.message)))
+        ok = output.wanted(problems, config.strict)
+        if ok:
+            output.write(files)
+        cache.save()
+    pages = sum(path.endswith(".html") for path, _ in files)
+    return Result(model, len(files) if ok else 0, pages, ok, time.perf_counter() - started, problems)
 
 
-def count_pages(files: list[tuple[str, bytes]]) -> int:
-    """How many of the files are HTML pages."""
-    return sum(path.endswith(".html") for path, _ in files)
-
-
-@collector_paused()
-def build(config: Config, cache: Cache | None = None, progress=None) -> Result:
+def build(config: Config, progress=None) -> Result:
     """Build the hosted site into config.out; with strict, any problem stops it unwritten."""
-    started = time.perf_counter()
-    cache = cache or config.make_cache()
-    model = load_model(config, cache, progress)
-    if config.strict and model.problems:
-        return Result(model, 0, 0, False, time.perf_counter() - started, model.problems)
-    files = render(model, config, False, cache, progress)
-    publish(files, config.out)
-    cache.save()
-    return Result(model, len(files), count_pages(files), True, time.perf_counter() - started, model.problems)
+    return run(config, Folder(config.out), progress=progress)
 
 
-@collector_paused()
 def check(config: Config, progress=None) -> Result:
-    """Read and render everything without writing the site; fail on any problem."""
-    started = time.perf_counter()
-    cache = config.make_cache()
-    model = load_model(config, cache, progress)
-    files = render(model, config, False, cache, progress)
-    cache.save()
-    ok = not model.problems
-    return Result(model, 0, count_pages(files), ok, time.perf_counter() - started, model.problems)
+    """Read and render everything without writing; fail on any problem."""
+    return run(config, Nothing(), progress=progress)
 
 
-@collector_paused()
 def bundle(config: Config, target: Path, progress=None) -> Result:
     """Write the offline site as one zip: relative links that name files."""
-    started = time.perf_counter()
-    cache = config.make_cache()
-    model = load_model(config, cache, progress)
-    if config.strict and model.problems:
-        return Result(model, 0, 0, False, time.perf_counter() - started, model.problems)
-    files = render(model, config, True, cache, progress)
-    epoch = source_epoch()
-    stamp = utc(max(epoch, 315532800)).timetuple()[:6] if epoch else (1980, 1, 1, 0, 0, 0)
-    write_atomic(target, zip_bytes(files, BUNDLE_FOLDER, stamp))
-    cache.save()
-    return Result(model, len(files), count_pages(files), True, time.perf_counter() - started, model.problems)
+    return run(config, Bundle(target), progress=progress)

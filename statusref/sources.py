@@ -1,17 +1,18 @@
-"""Finding and reading the documents in content/: bytes in, records and problems out."""
+"""Finding and reading the documents in content/: bytes in, records and problems out, nothing outside content/."""
 from __future__ import annotations
 
-import re
+import os
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .cache import Cache, key
-from .model import Problem, Source
+from .cache import Cache
+from .meta import read_meta
+from .model import ClassName, Entry, FormerName, Problem, Source
 from .text import decode, normalise
 
 SUFFIXES = (".md", ".markdown")
 MAX_BYTES = 2 * 1024 * 1024
-FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
 @dataclass(frozen=True)
@@ -19,108 +20,206 @@ class Parsed:
     """One source as read: its metadata, its records and its problems."""
 
     source: Source
-    records: tuple
+    records: tuple[Entry | FormerName | ClassName, ...]
     problems: tuple[Problem, ...]
-    label: str = ""
 
 
-def discover(content: Path) -> list[Path]:
-    """Every Markdown file under content/, in a stable order, hidden ones left out."""
-    found = [p for p in content.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()]
-    visible = [p for p in found if not any(part.startswith(".") for part in p.relative_to(content).parts)]
-    return sorted(visible, key=lambda p: p.relative_to(content).as_posix())
+@dataclass(frozen=True)
+class Found:
+    """A document found under content/: its path there, the name problems give it, and any trouble finding it."""
+
+    rel: str
+    label: str
+    path: Path | None
+    trouble: str = ""
+
+
+def shown(name: str) -> str:
+    """A file name as text, with bytes that are not UTF-8 shown as escapes."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def discover(content: Path) -> list[Found]:
+    """Every Markdown file under content/, in a stable order; hidden ones left out, links out of it refused."""
+    root = os.path.realpath(content)
+    found: list[Found] = []
+    folders = [(content, "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as err:
+            found.append(Found(prefix or ".", shown(str(folder)), None, f"cannot read this folder: {err.strerror}"))
+            continue
+        for entry in entries:
+            if not entry.name.startswith("."):
+                found += visit(entry, prefix, root, folders)
+    return sorted(found, key=lambda f: f.rel)
+
+
+def visit(entry: os.DirEntry, prefix: str, root: str, folders: list) -> list[Found]:
+    """What one folder entry adds: a document, a folder to walk, or a refusal."""
+    rel, path = prefix + entry.name, Path(entry.path)
+    label = shown(entry.path)
+    if entry.is_symlink():
+        target = os.path.realpath(entry.path)
+        if os.path.commonpath([root, target]) != root:
+            return [Found(shown(rel), label, None, "links to a file outside the content folder; not read")]
+        if os.path.isdir(target):
+            return []
+    elif entry.is_dir(follow_symlinks=False):
+        folders.append((path, rel + "/"))
+        return []
+    if Path(entry.name).suffix.lower() not in SUFFIXES:
+        return []
+    trouble = "" if shown(rel) == rel else "file name is not UTF-8; rename it"
+    return [Found(shown(rel), label, path, trouble)]
+
+
+def read_file(path: Path) -> tuple[bytes, str]:
+    """A file's bytes, or the reason it was not read: looked at before reading, never read past the limit."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return b"", "not a regular file; skipped"
+        if info.st_size > MAX_BYTES:
+            return b"", too_big(info.st_size)
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError as err:
+        return b"", f"cannot read: {err.strerror or err}"
+    return (b"", too_big(len(data))) if len(data) > MAX_BYTES else (data, "")
+
+
+def too_big(size: int) -> str:
+    """The message for a source over the size limit."""
+    return f"source is {size / 1024 / 1024:.1f} MB, over the {MAX_BYTES // 1024 // 1024} MB limit; skipped"
 
 
 def load_all(content: Path, cache: Cache | None = None, progress=None) -> list[Parsed]:
-    """Read every source, reusing what `cache` holds for unchanged files."""
+    """Read every source, reusing what `cache` holds for unchanged files; ids made unique."""
     cache = cache or Cache()
-    paths = discover(content)
+    documents = discover(content)
     parsed = []
-    for done, path in enumerate(paths, start=1):
-        rel, label = path.relative_to(content).as_posix(), str(path)
-        data = path.read_bytes()
-        sidecar = path.with_suffix(".toml")
-        side = sidecar.read_bytes() if sidecar.is_file() else b""
-        make = lambda: parse_source(rel, data, side, label)  # noqa: E731
-        parsed.append(cache.get("parsed", key(label, data, side), make))
+    for done, found in enumerate(documents, start=1):
+        parsed.append(load_one(found, cache))
         if progress:
-            progress("Reading sources", done, len(paths))
+            progress("Reading sources", done, len(documents))
+    return unique_ids(parsed)
+
+
+def load_one(found: Found, cache: Cache) -> Parsed:
+    """One document, read or taken from the cache."""
+    if found.path is None:
+        source = Source(id=source_id(found.rel), path=found.rel, title=found.rel, label=found.label)
+        return Parsed(source, (), (Problem(found.label, 1, found.trouble),))
+    data, trouble = read_file(found.path)
+    sidecar_path = found.path.with_suffix(".toml")
+    side, side_trouble = b"", ""
+    if sidecar_path.is_symlink():
+        side_trouble = "metadata file is a link; not read"
+    elif sidecar_path.is_file():
+        side, side_trouble = read_file(sidecar_path)
+    key = cache_key(found.label, data, side, trouble + side_trouble + found.trouble)
+    parsed = cache.get("parsed", key, lambda: parse_found(found, data, side, trouble), Parsed)
+    if side_trouble:
+        parsed = replace(parsed, problems=parsed.problems + (Problem(shown(str(sidecar_path)), 1, side_trouble),))
     return parsed
 
 
-def parse_source(rel: str, data: bytes, sidecar: bytes = b"", label: str = "") -> Parsed:
+def cache_key(*parts: str | bytes) -> str:
+    """A short key for large parts, such as a source's bytes."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def parse_found(found: Found, data: bytes, sidecar: bytes, trouble: str) -> Parsed:
+    """Parse a found document; any failure of the readers becomes a problem naming it, never a traceback."""
+    try:
+        parsed = parse_source(found.rel, data, sidecar, found.label, trouble)
+    except Exception as err:  # noqa: BLE001 - one odd document must never stop the build
+        source = Source(id=source_id(found.rel), path=found.rel, title=found.rel, label=found.label)
+        parsed = Parsed(source, (), (Problem(found.label, 1, f"cannot be read ({type(err).__name__}: {err})"),))
+    if found.trouble:
+        parsed = replace(parsed, problems=(Problem(found.label, 1, found.trouble),) + parsed.problems)
+    return parsed
+
+
+def parse_source(rel: str, data: bytes, sidecar: bytes = b"", label: str = "", trouble: str = "") -> Parsed:
     """Decode and read one source's bytes; all trouble becomes problems named by `label`."""
     label = label or rel
     problems: list[Problem] = []
-    meta = read_sidecar(label, sidecar, problems)
     text = ""
-    if not data.strip():
+    if trouble:
+        problems.append(Problem(label, 1, trouble))
+    elif not data.strip():
         problems.append(Problem(label, 1, "empty source: nothing to read"))
-    elif len(data) > MAX_BYTES:
-        size = len(data) / 1024 / 1024
-        problems.append(Problem(label, 1, f"source is {size:.1f} MB, over the {MAX_BYTES // 1024 // 1024} MB limit; skipped"))
     else:
-        text, line, trouble = decode(data)
-        if trouble:
-            problems.append(Problem(label, line, trouble))
+        text, line, bad = decode(data)
+        if bad:
+            problems.append(Problem(label, line, bad))
         text = normalise(text)
-    text = read_front_matter(label, text, meta, problems)
+    meta, text, found = read_meta(label, text, sidecar)
+    problems.extend(found)
     from .readers import read_markdown  # only when a source must be read: warm builds need no reader
 
-    records, found, heading = read_markdown(label, text) if text else ([], [], "")
+    records, found, heading = read_markdown(label, text) if text.strip() else ([], [], "")
     problems.extend(found)
-    if text and not records and not found:
+    if text.strip() and not records and not found:
         problems.append(Problem(label, 1, "no status codes found: expected a table, list or headings of codes"))
-    source = make_source(rel, label, meta, heading, problems)
-    return Parsed(source, tuple(records), tuple(problems), label)
+    source = make_source(rel, label, meta, heading)
+    return Parsed(source, tuple(records), tuple(problems))
 
 
-def read_sidecar(label: str, sidecar: bytes, problems: list[Problem]) -> dict:
-    """Metadata from the TOML file beside a source, if there is one."""
-    if not sidecar:
-        return {}
-    import tomllib  # only for sources with metadata beside them
-
-    name = label.rsplit(".", 1)[0] + ".toml"
-    try:
-        return tomllib.loads(sidecar.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as err:
-        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(err))) else 1
-        problems.append(Problem(name, line, f"cannot read metadata: {err}"))
-        return {}
-
-
-def read_front_matter(label: str, text: str, meta: dict, problems: list[Problem]) -> str:
-    """Take `key: value` front matter into meta, blanking it so line numbers stay right."""
-    match = FRONT_MATTER.match(text)
-    if not match:
-        return text
-    for number, line in enumerate(match.group(1).split("\n"), start=2):
-        key, sep, value = line.partition(":")
-        if sep and key.strip():
-            meta.setdefault(key.strip(), value.strip())
-        elif line.strip():
-            problems.append(Problem(label, number, "front matter line is not `key: value`"))
-    return "\n" * match.group(0).count("\n") + text[match.end() :]
-
-
-def make_source(rel: str, label: str, meta: dict, heading: str, problems: list[Problem]) -> Source:
-    """A Source from metadata, falling back to the first heading or the file name."""
+def make_source(rel: str, label: str, meta: dict, heading: str) -> Source:
+    """A Source from checked metadata, falling back to the first heading or the file name."""
     stem = rel.rsplit(".", 1)[0]
     fallback = stem.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ").strip().capitalize()
-    try:
-        trust = int(meta.get("trust", 50))
-    except (TypeError, ValueError):
-        problems.append(Problem(label, 1, f"trust must be a whole number, not {meta.get('trust')!r}"))
-        trust = 50
     return Source(
-        id=re.sub(r"[^a-z0-9]+", "-", stem.casefold()).strip("-") or "source",
+        id=source_id(rel),
         path=rel,
-        title=str(meta.get("title") or heading or fallback),
-        link=str(meta.get("link", "")),
-        trust=trust,
-        registry=str(meta.get("role", "")).casefold() == "registry",
+        title=meta.get("title") or heading or fallback,
+        link=meta.get("link", ""),
+        trust=meta.get("trust", 50),
+        registry=meta.get("role") == "registry",
+        label=label,
     )
+
+
+def source_id(rel: str) -> str:
+    """A readable id from a path: lower-case letters and digits of any script, other runs made one `-`."""
+    stem = rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel
+    chars, dash = [], False
+    for char in stem.casefold():
+        if char.isalnum():
+            chars.append(char)
+            dash = False
+        elif not dash:
+            chars.append("-")
+            dash = True
+    return "".join(chars).strip("-") or "source"
+
+
+def unique_ids(parsed: list[Parsed]) -> list[Parsed]:
+    """Give every source its own id: a later path that would share one gets a number, with a problem."""
+    taken: dict[str, str] = {}
+    result = []
+    for one in parsed:
+        wanted, number, source = one.source.id, 1, one.source
+        while source.id in taken:
+            number += 1
+            source = replace(source, id=f"{wanted}-{number}")
+        if source.id != wanted:
+            message = f"its id {wanted!r} is taken by {taken[wanted]}; this document's id is {source.id!r}"
+            one = replace(one, source=source, problems=one.problems + (Problem(source.label, 1, message),))
+        taken[source.id] = source.path
+        result.append(one)
+    return result
 
 
 def with_codes(source: Source, codes: set[int]) -> Source:

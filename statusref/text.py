@@ -1,4 +1,4 @@
-"""Text helpers: decoding source bytes, repairing encoding, cleaning names."""
+"""Text helpers: decoding source bytes, repairing encoding, cleaning names. Linear time on any input."""
 from __future__ import annotations
 
 import re
@@ -13,34 +13,29 @@ FLAG_WORDS = {
     "non-standard": "unofficial",
     "nonstandard": "unofficial",
 }
-WIKI_LEFTOVER = re.compile(r"\s*\[(?:citation needed|clarification needed|according to whom\?|\d{1,3})\]", re.I)
-QUALIFIER = re.compile(r"\s*\(([^()]*)\)\s*$")
-INNER_SPACES = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
-LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")
+WIKI_NOTES = {"citation needed", "clarification needed", "according to whom?"}
+MULTI_SPACE = re.compile(r"[ \t]{2,}")
 MOJIBAKE_HINTS = re.compile("[ÂÃâ€™Å¢]")
 SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"'][.!?])\s+(?=[A-Z\"'])")
+SEPARATORS = ":-–—"
 
 
 def decode(data: bytes) -> tuple[str, int, str]:
     """Decode source bytes; return text, the line of any trouble, and what it was."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), 1, "encoded as UTF-16; read it, but save it as UTF-8"
+        text = data.decode("utf-16", errors="replace")
+        odd = "; its last byte is incomplete" if len(data) % 2 else ""
+        return text, 1, f"encoded as UTF-16; read it, but save it as UTF-8{odd}"
     if b"\x00" in data[:8192]:
         return "", 1, "binary file, not text; skipped"
     try:
         return data.decode("utf-8-sig"), 0, ""
     except UnicodeDecodeError as err:
-        line = first_line_of(data, err.start)
+        line = data.count(b"\n", 0, err.start) + 1
     try:
         return data.decode("cp1252"), line, "not UTF-8; read as Windows-1252 (Latin-1), save it as UTF-8"
     except UnicodeDecodeError:
         return data.decode("utf-8", errors="replace"), line, "invalid UTF-8 bytes, replaced with U+FFFD"
-
-
-def first_line_of(data: bytes, offset: int) -> int:
-    """The 1-based line number of a byte offset."""
-    return data.count(b"\n", 0, offset) + 1
 
 
 def normalise(text: str) -> str:
@@ -53,10 +48,29 @@ def normalise(text: str) -> str:
     return ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
 
 
+def drop_wiki_notes(text: str) -> str:
+    """Drop wiki leftovers such as `[citation needed]` and `[12]`, with the spaces before them."""
+    if "[" not in text:
+        return text
+    kept, start = [], 0
+    at = text.find("[")
+    while at >= 0:
+        close = text.find("]", at + 1, at + 24)
+        inner = text[at + 1 : close] if close > 0 else ""
+        if inner.casefold() in WIKI_NOTES or (inner.isdigit() and len(inner) <= 3 and inner.isascii()):
+            kept.append(text[start:at].rstrip(" \t\n"))
+            start = close + 1
+        at = text.find("[", at + 1)
+    kept.append(text[start:])
+    return "".join(kept)
+
+
 def clean_text(text: str) -> str:
     """Drop wiki leftovers and runs of inner spaces from Markdown text."""
-    text = WIKI_LEFTOVER.sub("", text)
-    lines = [INNER_SPACES.sub(" ", line).rstrip() for line in text.split("\n")]
+    lines = []
+    for line in drop_wiki_notes(text).split("\n"):
+        body = line.lstrip(" \t")
+        lines.append(line[: len(line) - len(body)] + MULTI_SPACE.sub(" ", body.rstrip()))
     return "\n".join(lines).strip()
 
 
@@ -64,9 +78,17 @@ def clean_name(raw: str) -> tuple[str, tuple[str, ...]]:
     """Split a raw name into the name and its qualifiers: `Locked (WebDAV)`."""
     name = clean_text(raw).strip(" *_`:.-–—\t")
     qualifiers: list[str] = []
-    while match := QUALIFIER.search(name):
-        qualifiers.insert(0, match.group(1).strip())
-        name = name[: match.start()].rstrip(" :-–—")
+    end = len(name)
+    while end and name[end - 1] == ")":
+        start = name.rfind("(", 0, end - 1)
+        inner = name[start + 1 : end - 1]
+        if start < 0 or ")" in inner:
+            break
+        qualifiers.insert(0, inner.strip())
+        end = start
+        while end and name[end - 1] in " :-–—\t":
+            end -= 1
+    name = name[:end]
     if name.casefold() in FLAG_WORDS:
         qualifiers.insert(0, name)
         name = ""
@@ -82,20 +104,18 @@ def split_qualifiers(qualifiers: tuple[str, ...]) -> tuple[set[str], list[str]]:
 
 def name_key(name: str) -> str:
     """A name reduced to lower-case letters and digits."""
-    return re.sub(r"[^0-9a-z]", "", name.casefold().replace("’", "'"))
+    return "".join(c for c in name.casefold() if c.isascii() and c.isalnum())
 
 
-def plain_text(markdown: str) -> str:
-    """The words of a Markdown paragraph without its emphasis, code and link markup."""
-    text = LINK.sub(r"\1", markdown)
-    text = EMPHASIS.sub("", text)
-    return " ".join(text.replace("\\", "").split())
-
-
-def first_sentence(markdown: str, limit: int = 160) -> str:
-    """The first sentence of a description, as plain text of at most `limit` characters."""
-    text = plain_text(markdown.split("\n\n")[0])
-    sentence = SENTENCE_END.split(text, maxsplit=1)[0]
+def first_sentence(plain: str, limit: int = 160) -> str:
+    """The first sentence of a description's plain text, at most `limit` characters."""
+    sentence = SENTENCE_END.split(plain, maxsplit=1)[0]
     if len(sentence) > limit:
         sentence = sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
     return sentence
+
+
+def strip_separator(text: str) -> str:
+    """Text without a leading separator such as `:` or `-` and the spaces around it."""
+    text = text.lstrip()
+    return text[1:].lstrip() if text[:1] and text[0] in SEPARATORS else text

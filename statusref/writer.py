@@ -1,24 +1,33 @@
-"""Writing the site: every file into a fresh folder, then swapped in whole."""
+"""Writing output safely: only into folders this program made, one build at a time, swapped in whole."""
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import io
+import json
 import os
 import shutil
+import stat
+import tempfile
+import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
+MARKER = ".statusref-output"
+MARKER_TEXT = b"Made by statusref. The next build may replace this folder and everything in it.\n"
+ZIP_COMMENT = b"statusref offline bundle"
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
 
 class WriteError(Exception):
-    """A site cannot be written as asked."""
+    """Output cannot be written as asked; the message names the path and why."""
 
 
 class Writer:
     """Writes files under one folder and refuses to write any path twice.
 
-    Given the previous site, a file whose bytes have not changed is linked from it, not written again.
+    Given the previous site, a file whose bytes have not changed is hard-linked from it, not written again.
     """
 
     def __init__(self, root: Path, previous: Path | None = None):
@@ -38,52 +47,115 @@ class Writer:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(target.parent)
         if not self.reuse(path, data, target):
-            with open(target, "wb") as stream:
-                stream.write(data)
+            target.write_bytes(data)
 
     def reuse(self, path: str, data: bytes, target: Path) -> bool:
-        """Link the previous site's file if it holds exactly these bytes."""
+        """Link the previous site's file if it is a plain file holding exactly these bytes."""
         if self.previous is None:
             return False
         old = self.previous / path
         try:
-            if old.stat().st_size != len(data) or old.read_bytes() != data:
+            info = old.lstat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or old.read_bytes() != data:
                 return False
-            os.link(old, target)
+            os.link(old, target, follow_symlinks=False)
         except OSError:
             return False
         return True
 
 
-def publish(files: list[tuple[str, bytes]], out: Path) -> int:
-    """Write every file into a new folder beside `out`, then put it in `out`'s place."""
-    check_replaceable(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(out)
-    fresh = out.with_name(f".{out.name}.new-{os.getpid()}")
+def owned(folder: Path) -> bool:
+    """Whether a folder is output this program made: it holds the marker, or is a site of the first version."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    return (folder / MARKER).is_file() or first_version_site(folder)
+
+
+def first_version_site(folder: Path) -> bool:
+    """A site built before the marker existed, known by its index page and its API file."""
+    api = folder / "api" / "codes.json"
+    if not (folder / "index.html").is_file() or not api.is_file() or api.stat().st_size > 1 << 20:
+        return False
     try:
-        fresh.mkdir(mode=0o755)
-        writer = Writer(fresh, out)
-        for path, data in files:
-            writer.write(path, data)
-        swap_in(fresh, out)
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-    return len(files)
+        data = json.loads(api.read_bytes())
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("version") == 1 and isinstance(data.get("codes"), list)
 
 
 def check_replaceable(out: Path) -> None:
-    """Refuse to replace a folder that is not a site this tool built."""
-    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").is_file():
-        raise WriteError(f"{out} is not empty and holds no index.html: not replacing it")
+    """Refuse to replace anything but a missing or empty folder, or a folder this program made."""
+    if not out.name:
+        raise WriteError(f"{out} is the root of the file system: not replacing it")
+    if out.is_symlink():
+        raise WriteError(f"{out} is a symbolic link: not replacing what it points to; name a real folder")
     if out.exists() and not out.is_dir():
-        raise WriteError(f"{out} is a file, not a folder")
+        raise WriteError(f"{out} is a file, not a folder: not replacing it")
+    if out.is_dir() and any(out.iterdir()) and not owned(out):
+        raise WriteError(f"{out} holds files this program did not make (no {MARKER}): not replacing it")
+
+
+def mark(folder: Path) -> None:
+    """Put the marker in a folder this program made."""
+    (folder / MARKER).write_bytes(MARKER_TEXT)
+
+
+def remove_owned(folder: Path) -> None:
+    """Delete a folder, but only if this program made it or it is empty."""
+    if owned(folder):
+        shutil.rmtree(folder)
+    elif folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
+@contextmanager
+def locked(out: Path, say=None):
+    """Hold the one lock of an output folder, waiting (and saying so) while another build holds it."""
+    lock = out.with_name(f".{out.name}.lock")
+    with open(lock, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if say:
+                say(f"Waiting for another build into {out} to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def publish(files: list[tuple[str, bytes]], out: Path, say=None, published=None) -> None:
+    """Write every file into a new folder beside `out`, then put it in `out`'s place, under the folder's lock.
+
+    `published()`, if given, runs once the new site is in place, still under the lock.
+    """
+    out = Path(os.path.abspath(out))
+    check_replaceable(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with locked(out, say):
+        check_replaceable(out)
+        remove_leftovers(out)
+        fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        try:
+            mark(fresh)
+            os.chmod(fresh, 0o755)
+            writer = Writer(fresh, out)
+            for path, data in files:
+                writer.write(path, data)
+            swap_in(fresh, out)
+            if published:
+                published()
+        finally:
+            remove_owned(fresh)
 
 
 def remove_leftovers(out: Path) -> None:
-    """Remove the folders that a killed build left beside `out`."""
-    for stale in out.parent.glob(f".{out.name}.new-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    """Remove the staging folders that killed builds left beside `out`: called under its lock, so none is live."""
+    prefix = f".{out.name}.new-"
+    for entry in out.parent.iterdir():
+        if entry.name.startswith(prefix):
+            remove_owned(entry)
 
 
 def swap_in(fresh: Path, out: Path) -> None:
@@ -91,7 +163,7 @@ def swap_in(fresh: Path, out: Path) -> None:
     if not out.exists():
         os.rename(fresh, out)
     elif not exchange(fresh, out):
-        old = out.with_name(f".{out.name}.new-old")
+        old = fresh.with_name(fresh.name + "-old")
         os.rename(out, old)
         os.rename(fresh, out)
         os.rename(old, fresh)
@@ -107,11 +179,10 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 def zip_bytes(files: list[tuple[str, bytes]], folder: str, date_time: tuple) -> bytes:
-    """A zip of the files under one folder, the same bytes for the same files."""
-    import zipfile
-
+    """A zip of the files under one folder, the same bytes for the same files, signed with its comment."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.comment = ZIP_COMMENT
         for path, data in sorted(files):
             info = zipfile.ZipInfo(f"{folder}/{path}", date_time=date_time)
             info.external_attr = 0o644 << 16
@@ -120,14 +191,33 @@ def zip_bytes(files: list[tuple[str, bytes]], folder: str, date_time: tuple) -> 
     return buffer.getvalue()
 
 
+def our_zip(path: Path) -> bool:
+    """Whether a file is a bundle this program wrote."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.comment == ZIP_COMMENT
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def write_bundle(target: Path, data: bytes) -> None:
+    """Write the bundle, replacing only a missing file or a bundle this program wrote."""
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise WriteError(f"{target} is not a plain file: not replacing it")
+    if target.exists() and not our_zip(target):
+        raise WriteError(f"{target} is not a bundle this program wrote: not replacing it")
+    write_atomic(target, data)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write one file so that readers see the old or the new file, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with open(temp, "wb") as stream:
+        with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temp, 0o644)
         os.replace(temp, path)
-    finally:
-        if temp.exists():
-            temp.unlink()
+    except BaseException:
+        os.unlink(temp)
+        raise

@@ -10,45 +10,26 @@ from pathlib import Path
 
 import pytest
 
-from statusref.merge import build_model
+from helpers import CONTENT
 from statusref.site import BUNDLE_FOLDER, Config, build, bundle, load_model
-from statusref.sources import load_all
 
-ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 
 
-def read_doc(tmp_path: Path, text: str | bytes, name: str = "doc.md"):
-    """Write one document into a fresh content folder and read it: (parsed, model)."""
-    content = tmp_path / "content"
-    content.mkdir(exist_ok=True)
-    (content / name).write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-    parsed = load_all(content)
-    return parsed, build_model(parsed)
-
-
-def entries(parsed) -> list:
-    """Every code entry the sources gave, in order."""
-    from statusref.model import Entry
-
-    return [r for p in parsed for r in p.records if isinstance(r, Entry)]
-
-
 @pytest.fixture(scope="session")
 def model():
     """The model built from the real content/."""
-    return load_model(Config(content=CONTENT))
+    return load_model(Config(content=CONTENT, cache=None))
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The hosted site built from the real content/."""
     out = tmp_path_factory.mktemp("hosted") / "site"
-    result = build(Config(content=CONTENT, out=out))
+    result = build(Config(content=CONTENT, out=out, cache=None))
     assert result.ok
     return out
 
@@ -58,7 +39,7 @@ def bundle_site(tmp_path_factory) -> Path:
     """The offline bundle built from the real content/, unzipped."""
     folder = tmp_path_factory.mktemp("bundle")
     target = folder / "reference.zip"
-    assert bundle(Config(content=CONTENT), target).ok
+    assert bundle(Config(content=CONTENT, cache=None), target).ok
     with zipfile.ZipFile(target) as archive:
         archive.extractall(folder / "unzipped")
     return folder / "unzipped" / BUNDLE_FOLDER

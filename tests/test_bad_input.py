@@ -1,16 +1,12 @@
 """The corpus of bad sources in tests/bad/: each gives its diagnostic, none gives a traceback."""
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from statusref.sources import load_all
+from helpers import BAD, CONTENT, ROOT, problems_of, run_cli
 from statusref.merge import build_model
-
-ROOT = Path(__file__).resolve().parent.parent
-BAD = Path(__file__).resolve().parent / "bad"
+from statusref.sources import load_all
 EXPECTED = {
     "empty.md": [(1, "empty source: nothing to read")],
     "latin1.md": [(2, "not UTF-8; read as Windows-1252 (Latin-1), save it as UTF-8")],
@@ -51,11 +47,6 @@ def huge_source(folder: Path) -> Path:
     return path
 
 
-def problems_of(folder: Path) -> list[str]:
-    """Every problem reading and merging a folder of sources, as printed."""
-    return [str(p) for p in build_model(load_all(folder)).problems]
-
-
 def test_the_corpus_is_complete():
     assert sorted(p.name for p in BAD.iterdir()) == sorted(EXPECTED)
 
@@ -85,11 +76,6 @@ def test_readable_bad_sources_still_give_their_entries(tmp_path):
     assert "\ufffd" in texts["invalid-bytes"]
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """Run build.py as a user would."""
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
 @pytest.fixture
 def bad_content(tmp_path) -> Path:
     """The whole corpus, with the 5 MB source, as one content folder."""
@@ -106,7 +92,7 @@ def expected_lines(content: Path) -> list[str]:
 
 
 def test_default_build_succeeds_and_shows_every_warning(bad_content, tmp_path):
-    result = run("--content", str(bad_content), "--out", str(tmp_path / "site"), cwd=tmp_path)
+    result = run_cli("--content", str(bad_content), "--out", str(tmp_path / "site"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(result.stderr.splitlines()) == expected_lines(bad_content)
@@ -117,7 +103,7 @@ def test_default_build_succeeds_and_shows_every_warning(bad_content, tmp_path):
 @pytest.mark.parametrize("command", [["--strict"], ["check"], ["bundle", "--strict"]])
 def test_strict_and_check_fail_listing_every_problem(bad_content, tmp_path, command):
     out = tmp_path / ("site.zip" if "bundle" in command else "site")
-    result = run(*command, "--content", str(bad_content), "--out", str(out), cwd=tmp_path)
+    result = run_cli(*command, "--content", str(bad_content), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
@@ -126,14 +112,16 @@ def test_strict_and_check_fail_listing_every_problem(bad_content, tmp_path, comm
     assert not out.exists()
 
 
-def test_check_passes_on_the_real_content(tmp_path):
-    result = run("check", "--content", str(ROOT / "content"), cwd=tmp_path)
+def test_check_passes_on_the_real_content(tmp_path, model):
+    result = run_cli("check", "--content", str(CONTENT), cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.startswith("Checked 71 pages, 63 codes, 0 warnings")
+    pages = len(model.codes) + len(model.classes) + 3
+    assert result.stdout.startswith(f"Checked {pages} pages, {len(model.codes)} codes, 0 warnings")
+    assert list(tmp_path.iterdir()) == [tmp_path / ".cache"]
 
 
 def test_missing_content_folder_is_a_message_not_a_traceback(tmp_path):
-    result = run("--content", "nowhere", cwd=tmp_path)
+    result = run_cli("--content", "nowhere", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == "error: content folder nowhere not found\n"
 
@@ -148,6 +136,7 @@ def test_broken_template_names_file_and_line(tmp_path):
 
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
-        status = main(["--content", str(ROOT / "content"), "--out", str(tmp_path / "site"), "--templates", str(templates)])
+        status = main(["--content", str(CONTENT), "--out", str(tmp_path / "site"), "--templates", str(templates), "--no-cache"])
     assert status == 2
     assert err.getvalue().startswith(f"{templates / 'code.html'}:3: template error:")
+    assert len(err.getvalue().splitlines()) == 1

@@ -3,10 +3,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, entries
+from helpers import CONTENT, SHARED, entries
 from statusref.sources import load_all
 
-REGISTRY = Path(__file__).resolve().parent.parent.parent / "shared" / "reference" / "iana-http-status-codes.md"
+REGISTRY = SHARED / "reference" / "iana-http-status-codes.md"
 REGISTERED = {
     100: "Continue", 101: "Switching Protocols", 102: "Processing", 103: "Early Hints", 200: "OK", 201: "Created",
     202: "Accepted", 203: "Non-Authoritative Information", 204: "No Content", 205: "Reset Content",
@@ -101,17 +101,15 @@ def test_real_content_reads_without_problems(model):
 
 
 def test_sources_in_content_are_the_originals_unchanged():
-    originals = REGISTRY.parent.parent / "sources"
-    if not originals.is_dir():
-        pytest.skip("../shared/sources is not beside this checkout")
+    originals = SHARED / "sources"
+    assert originals.is_dir(), "the original sources are in ../shared/sources beside this checkout"
     mine = {p.read_bytes() for p in CONTENT.glob("*.md")}
     for original in originals.glob("0*"):
         assert original.read_bytes() in mine, original.name
 
 
 def test_registry_document_matches_the_reference(model):
-    if not REGISTRY.is_file():
-        pytest.skip("../shared/reference is not beside this checkout")
+    assert REGISTRY.is_file(), "the registry reference is in ../shared/reference beside this checkout"
     rows = re.findall(r"^\| (\d{3}) \| ([^|]+?) \|", REGISTRY.read_text(), re.M)
     assert len(rows) == 63
     for number, phrase in rows:

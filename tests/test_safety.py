@@ -1,11 +1,9 @@
 """Escaped sources, dropped unsafe links, atomic output and byte-identical builds."""
-import hashlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -13,19 +11,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generate import generate
+from helpers import BAD, ROOT, tree_hash
 from statusref.site import Config, build, bundle
 from statusref.writer import Writer, WriteError
-
-ROOT = Path(__file__).resolve().parent.parent
-BAD = Path(__file__).resolve().parent / "bad"
-
-
-def tree_hash(folder: Path) -> str:
-    """One hash over every file's path and bytes under a folder."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 @pytest.fixture
@@ -83,24 +71,26 @@ def test_a_failing_build_leaves_the_previous_site_whole(tmp_path):
     strict = build(Config(content=BAD, out=out, strict=True))
     assert not strict.ok
     assert tree_hash(out) == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [".site.lock"]
 
 
 def test_a_killed_build_leaves_the_previous_site_whole(tmp_path):
     out = tmp_path / "site"
-    build(Config(content=ROOT / "content", out=out))
+    build(Config(content=ROOT / "content", out=out, cache=None))
     before = tree_hash(out)
-    big = generate(tmp_path / "big", 1000)
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(big), "--out", str(out)], cwd=tmp_path)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not any(p.rglob("*.html") for p in tmp_path.glob(".site.new-*")):
-        time.sleep(0.02)
-    assert process.poll() is None, "the build finished before it could be killed"
+    big = generate(tmp_path / "big", 200)
+    # The build stops itself (SIGSTOP) once it holds the lock and has begun writing; the test then kills it.
+    hook = "import os, signal, statusref.writer as w; w.mark = (lambda m: lambda f: (m(f), os.kill(os.getpid(), signal.SIGSTOP)))(w.mark)"
+    command = [sys.executable, "-c", f"{hook}; from statusref.cli import main; main(['--content', {str(big)!r}, '--out', {str(out)!r}, '--no-cache'])"]
+    process = subprocess.Popen(command, cwd=tmp_path)
+    _, status = os.waitpid(process.pid, os.WUNTRACED)
+    assert os.WIFSTOPPED(status), "the build must stop while writing"
+    assert [p for p in tmp_path.glob(".site.new-*")], "the build was writing its staging folder"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert tree_hash(out) == before
-    build(Config(content=ROOT / "content", out=out))
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+    build(Config(content=ROOT / "content", out=out, cache=None))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.lock"]
 
 
 def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
@@ -125,8 +115,3 @@ def test_dates_honour_source_date_epoch(tmp_path, monkeypatch):
     assert "Built" not in (tmp_path / "site" / "index.html").read_text()
 
 
-def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path):
-    (tmp_path / "notes.txt").write_text("mine")
-    with pytest.raises(WriteError):
-        build(Config(content=ROOT / "content", out=tmp_path))
-    assert (tmp_path / "notes.txt").read_text() == "mine"

@@ -9,14 +9,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from helpers import CONTENT, soup
 from statusref.site import Config, build
 
 SPEC_HOSTS = {"www.rfc-editor.org", "www.iana.org"}
-
-
-def soup(path: Path) -> BeautifulSoup:
-    """A parsed page."""
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def pages(root: Path) -> list[Path]:
@@ -127,8 +123,6 @@ def test_machine_readable_api(site, model):
 
 
 def test_sitemap_robots_canonical_with_base_url(tmp_path, model):
-    from conftest import CONTENT
-
     out = tmp_path / "site"
     build(Config(content=CONTENT, out=out, base_url="https://status.example/ref/"))
     locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]

@@ -1,0 +1,252 @@
+"""Markdown through markdown-it: the parser readers use, and the renderer whose tokens decide warnings.
+
+What the renderer shows differently from the source (raw HTML as text, refused links) is exactly what it warns
+about, from the same parse. Known codes mentioned in text become links to their pages.
+
+The parser's link labels parse in linear time on runs of `[`.
+
+Stock markdown-it walks from every `[` towards the end of the paragraph to find its `]`,
+so a paragraph of many unclosed `[` costs (number of `[`) x (up to maxNesting) steps.
+parse_link_label gives the same answers, but remembers what each walk learned about the
+`[` it passed, per inline state and per posMax, so no stretch is walked twice.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import types
+
+from markdown_it import MarkdownIt, helpers
+from markdown_it.common import normalize_url
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+MEMO_ATTRIBUTE = "_statusref_link_labels"
+
+
+def markdown() -> MarkdownIt:
+    """A js-default markdown-it whose link and image rules use parse_link_label."""
+    md = MarkdownIt("js-default")
+    functions = {name: getattr(helpers, name) for name in helpers.__all__}
+    functions["parseLinkLabel"] = parse_link_label
+    md.helpers = types.SimpleNamespace(**functions)
+    return md
+
+
+class Labels:
+    """What earlier walks learned about the `[` of one inline state, for one posMax."""
+
+    def __init__(self) -> None:
+        """Start with nothing known."""
+        # `[` position -> position of its `]`, with no link token in between.
+        self.closes: dict[int, int] = {}
+        # `[` position -> position of its `]`, maybe with a link token in between.
+        self.loose_closes: dict[int, int] = {}
+        # `[` positions whose `]` does not come before posMax.
+        self.unclosable: set[int] = set()
+        # `[` positions from which a walk that disables nesting met a link token.
+        self.nested: set[int] = set()
+
+
+def labels_for(state: StateInline) -> Labels:
+    """The Labels of this state for its current posMax, made on first use."""
+    by_end = getattr(state, MEMO_ATTRIBUTE, None)
+    if by_end is None:
+        by_end = {}
+        setattr(state, MEMO_ATTRIBUTE, by_end)
+    if state.posMax not in by_end:
+        by_end[state.posMax] = Labels()
+    return by_end[state.posMax]
+
+
+def known_end(labels: Labels, start: int, disable_nested: bool) -> int | None:
+    """The known result of a walk from the `[` at start, or None when not known yet."""
+    if start in labels.closes:
+        return labels.closes[start]
+    if start in labels.unclosable:
+        return -1
+    if disable_nested:
+        return -1 if start in labels.nested else None
+    return labels.loose_closes.get(start)
+
+
+def parse_link_label(state: StateInline, start: int, disable_nested: bool = False) -> int:
+    """Position of the `]` closing the `[` at start, or -1: markdown-it's parseLinkLabel, memoised."""
+    labels = labels_for(state)
+    known = known_end(labels, start, disable_nested)
+    if known is not None:
+        return known
+    old_pos = state.pos
+    end = walk(state, labels, start, disable_nested)
+    state.pos = old_pos
+    return end
+
+
+def walk(state: StateInline, labels: Labels, start: int, disable_nested: bool) -> int:
+    """Walk from the `[` at start to its `]` as markdown-it does, recording what is learned."""
+    closes = labels.closes if disable_nested else labels.loose_closes
+    stack = [start]
+    state.pos = start + 1
+    while state.pos < state.posMax:
+        pos = state.pos
+        marker = state.src[pos]
+        if marker == "]":
+            closes[stack.pop()] = pos
+            if not stack:
+                return pos
+        state.md.inline.skipToken(state)
+        if marker != "[":
+            continue
+        if state.pos != pos + 1:
+            # Not a text `[`: a link token starts here.
+            if disable_nested:
+                labels.nested.add(start)
+                return -1
+            continue
+        if pos in labels.unclosable:
+            break
+        if disable_nested and pos in labels.nested:
+            labels.nested.add(start)
+            return -1
+        stack.append(pos)
+        jump_to_known_close(state, labels, pos, disable_nested)
+    labels.unclosable.update(stack)
+    return -1
+
+
+def jump_to_known_close(state: StateInline, labels: Labels, pos: int, disable_nested: bool) -> None:
+    """Move state.pos to the `]` of the text `[` at pos, if an earlier walk found it."""
+    end = labels.closes.get(pos, -1)
+    if end < 0 and not disable_nested:
+        end = labels.loose_closes.get(pos, -1)
+    if end >= 0:
+        state.pos = end
+
+
+MENTION = re.compile(r"(?<![\w./:#-])([1-5]\d\d)(?![\w/-]|[.,]\d)")
+
+
+class LinkCheck:
+    """markdown-it's own link validation, remembering the schemes it refused during one parse."""
+
+    def __init__(self):
+        """Nothing refused yet."""
+        self.refused: set[str] = set()
+
+    def __call__(self, url: str) -> bool:
+        """Whether a link may be rendered; refusals are remembered."""
+        if normalize_url.validateLink(url):
+            return True
+        self.refused.add(url.strip().lower().split(":", 1)[0])
+        return False
+
+
+@functools.cache
+def renderer() -> MarkdownIt:
+    """The description renderer: HTML is recognised only to be shown as text, unsafe links are refused."""
+    md = markdown()
+    md.options["html"] = True
+    md.validateLink = LinkCheck()
+    md.core.ruler.after("block", "html_blocks_as_text", html_blocks_as_paragraphs)
+    md.core.ruler.push("html_as_text", html_as_text)
+    md.core.ruler.push("link_codes", link_codes)
+    return md
+
+
+def render_description(text: str, code: int, known: frozenset, link) -> tuple[str, tuple[int, ...], tuple[str, ...]]:
+    """One description as HTML, the codes it mentions, and a warning for each thing not shown as written."""
+    md = renderer()
+    md.validateLink.refused.clear()
+    env = {"known": known, "self": code, "link": link, "mentions": set(), "tags": set()}
+    body = md.render(text, env)
+    warnings = [f"raw HTML {tag} is shown as text, not run" for tag in sorted(env["tags"])]
+    warnings += [f"unsafe {scheme}: link is dropped and shown as text" for scheme in sorted(md.validateLink.refused)]
+    return body, tuple(sorted(env["mentions"])), tuple(warnings)
+
+
+def html_blocks_as_paragraphs(state) -> None:
+    """Turn each HTML block into a paragraph, so that its text is read as it would be without HTML."""
+    tokens = []
+    for token in state.tokens:
+        if token.type != "html_block":
+            tokens.append(token)
+            continue
+        inline = Token("inline", "", 0, content=token.content.strip("\n"), map=token.map, children=[])
+        tokens += [Token("paragraph_open", "p", 1, map=token.map), inline, Token("paragraph_close", "p", -1)]
+    state.tokens = tokens
+
+
+def html_as_text(state) -> None:
+    """Show inline HTML as text, noting each tag for a warning."""
+    for token in state.tokens:
+        for index, child in enumerate(token.children or ()):
+            if child.type == "html_inline":
+                state.env["tags"].add(tag_name(child.content))
+                token.children[index] = text_token(child.content)
+
+
+def tag_name(html: str) -> str:
+    """How a warning names a piece of HTML: `<b>` for `<b class=x>` and `</b>`, else what it is."""
+    body = html[1:].lstrip("/")
+    end = 0
+    while end < len(body) and (body[end].isalnum() or body[end] == "-"):
+        end += 1
+    return f"<{body[:end].lower()}>" if end else "<" + body[:3]
+
+
+def link_codes(state) -> None:
+    """Link every mention of a known code in text, outside links and code spans."""
+    env = state.env
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children, depth = [], 0
+        for child in token.children:
+            depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+            if child.type == "text" and depth == 0 and "known" in env:
+                children.extend(split_mentions(child.content, env))
+            else:
+                children.append(child)
+        token.children = children
+
+
+def split_mentions(text: str, env: dict) -> list[Token]:
+    """A text token split into text and links around each known code."""
+    tokens, last = [], 0
+    for match in MENTION.finditer(text):
+        number = int(match.group(1))
+        if number not in env["known"] or number == env["self"]:
+            continue
+        tokens.append(text_token(text[last : match.start()]))
+        tokens += [
+            Token("link_open", "a", 1, attrs={"href": env["link"](number), "class": "code-ref"}),
+            text_token(match.group(1)),
+            Token("link_close", "a", -1),
+        ]
+        env["mentions"].add(number)
+        last = match.end()
+    tokens.append(text_token(text[last:]))
+    return [t for t in tokens if t.type != "text" or t.content]
+
+
+def text_token(content: str) -> Token:
+    """A plain text token."""
+    return Token("text", "", 0, content=content)
+
+
+@functools.cache
+def reader() -> MarkdownIt:
+    """The renderer readers and summaries use: no HTML at all."""
+    return markdown()
+
+
+def plain_text(text: str) -> str:
+    """The words of a description's first paragraph, without its emphasis, code and link markup."""
+    parts = []
+    for token in reader().parseInline(text.split("\n\n")[0]):
+        for child in token.children or ():
+            if child.type in ("text", "code_inline", "image"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+    return " ".join("".join(parts).split())

@@ -1,0 +1,142 @@
+"""Source metadata: YAML (`---`) or TOML (`+++`) front matter, or a TOML file beside the source, one schema for all.
+
+Keys: `title` (text), `link` (an http or https URL), `trust` (a whole number from 0 to 100), `role` (`registry`).
+Other keys are ignored. A bad value is a problem at its line, and the default is used.
+"""
+from __future__ import annotations
+
+from .model import Problem
+from .urls import is_web_url
+
+DELIMITERS = {"---": "yaml", "+++": "toml"}
+
+
+def read_meta(label: str, text: str, sidecar: bytes) -> tuple[dict, str, list[Problem]]:
+    """Checked metadata from the sidecar and the front matter, the text with its front matter blanked, problems."""
+    problems: list[Problem] = []
+    meta: dict = {}
+    if sidecar:
+        where = label.rsplit(".", 1)[0] + ".toml"
+        source = sidecar.decode("utf-8", "replace")
+        meta = checked(where, parse(where, "toml", source, 0, problems), source.split("\n"), 0, problems)
+    lines = text.split("\n")
+    end = closing_line(lines)
+    if end:
+        kind, body = DELIMITERS[lines[0].rstrip()], "\n".join(lines[1:end])
+        data = parse(label, kind, body, 1, problems)
+        for key, value in checked(label, data, lines[1:end], 1, problems).items():
+            meta.setdefault(key, value)
+        text = "\n" * (end + 1) + "\n".join(lines[end + 1 :])
+    return meta, text, problems
+
+
+def closing_line(lines: list[str]) -> int:
+    """The index of the line closing front matter that opens the text, or 0 if it has none."""
+    opening = lines[0].rstrip() if lines else ""
+    if opening not in DELIMITERS:
+        return 0
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (opening, "..." if opening == "---" else opening):
+            inside = [line for line in lines[1:index] if line.strip()]
+            looks_like_keys = not inside or ":" in inside[0] or "=" in inside[0] or inside[0].lstrip().startswith("#")
+            return index if looks_like_keys else 0
+    return 0
+
+
+def parse(label: str, kind: str, body: str, offset: int, problems: list[Problem]) -> dict:
+    """Front matter or a sidecar as a mapping; a syntax error is a problem at its line."""
+    try:
+        data = parse_yaml(body) if kind == "yaml" else parse_toml(body)
+    except SyntaxError as err:
+        problems.append(Problem(label, (err.lineno or 1) + offset, f"cannot read metadata: {err.msg}"))
+        return {}
+    if not isinstance(data, dict):
+        problems.append(Problem(label, 1 + offset, "metadata is not a list of `key: value` lines; ignored"))
+        return {}
+    return data
+
+
+def parse_yaml(body: str):
+    """YAML read safely: plain data only, never objects."""
+    import yaml
+
+    try:
+        return yaml.safe_load(body)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        raise SyntaxError(str(err.problem or err.context), ("", (mark.line + 1) if mark else 1, 0, "")) from None
+    except (yaml.YAMLError, RecursionError, ValueError) as err:
+        raise SyntaxError(type(err).__name__, ("", 1, 0, "")) from None
+
+
+def parse_toml(body: str) -> dict:
+    """TOML read with the standard library."""
+    import tomllib
+
+    try:
+        return tomllib.loads(body)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as err:
+        message = str(err)
+        at = message.rfind("(at line ")
+        line = int("".join(c for c in message[at + 9 : at + 18].split(",")[0] if c.isdigit()) or 1) if at >= 0 else 1
+        raise SyntaxError(message[:at].strip() if at >= 0 else message, ("", line, 0, "")) from None
+
+
+def checked(label: str, data: dict, lines: list[str], offset: int, problems: list[Problem]) -> dict:
+    """The known keys whose values are valid; a problem at the key's line for each that is not."""
+    result = {}
+    for key, check in CHECKS.items():
+        if key in data:
+            value, message = check(data[key])
+            if message:
+                problems.append(Problem(label, key_line(lines, key) + offset, f"{key}: {message}; ignored"))
+            else:
+                result[key] = value
+    return result
+
+
+def key_line(lines: list[str], key: str) -> int:
+    """The 1-based line where a key is set, or 1 if it cannot be found."""
+    for number, line in enumerate(lines, start=1):
+        rest = line.lstrip()
+        if rest.startswith(key) and rest[len(key) :].lstrip()[:1] in (":", "="):
+            return number
+    return 1
+
+
+def shown(value) -> str:
+    """A value as a problem quotes it: short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_title(value) -> tuple[str, str]:
+    """A title is text on one line."""
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split()), ""
+    return "", f"must be text, not {shown(value)}"
+
+
+def check_link(value) -> tuple[str, str]:
+    """A link is an absolute http or https URL."""
+    text = value.strip() if isinstance(value, str) else ""
+    if is_web_url(text):
+        return text, ""
+    return "", f"must be an http or https URL, not {shown(value)}"
+
+
+def check_trust(value) -> tuple[int, str]:
+    """Trust is a whole number from 0 to 100."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100:
+        return value, ""
+    return 50, f"must be a whole number from 0 to 100, not {shown(value)}"
+
+
+def check_role(value) -> tuple[str, str]:
+    """The only role is `registry`."""
+    if isinstance(value, str) and value.strip().casefold() == "registry":
+        return "registry", ""
+    return "", f"the only role is registry, not {shown(value)}"
+
+
+CHECKS = {"title": check_title, "link": check_link, "trust": check_trust, "role": check_role}

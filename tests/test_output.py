@@ -1,0 +1,148 @@
+"""Output ownership and concurrency: never replace what the program did not make; one build at a time."""
+import fcntl
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from helpers import CONTENT, ROOT, run_cli, tree_hash
+from statusref.site import Config, build
+from statusref.writer import MARKER
+
+
+def user_folder(root: Path, kind: str) -> Path:
+    """A folder of the user's, of one kind: a project, a git checkout, or files with an index.html."""
+    root.mkdir(parents=True)
+    if kind == "project":
+        (root / "pyproject.toml").write_text("[project]\nname = 'mine'\n")
+        (root / "content").mkdir()
+        (root / "content" / "notes.md").write_text("- **200 OK**: Mine.\n")
+    if kind in ("project", "git"):
+        (root / ".git" / "objects").mkdir(parents=True)
+        (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    if kind == "index":
+        (root / "index.html").write_text("<p>my own home page</p>")
+        (root / "photos").mkdir()
+        (root / "photos" / "cat.jpg").write_bytes(b"\xff\xd8 not really a cat")
+    return root
+
+
+@pytest.mark.parametrize("kind", ["project", "git", "index"])
+def test_a_folder_of_the_users_is_left_byte_for_byte(tmp_path, kind):
+    folder = user_folder(tmp_path / kind, kind)
+    before = tree_hash(folder)
+    result = run_cli("--content", str(CONTENT), "--out", str(folder), "--no-cache", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"error: {folder} holds files this program did not make (no {MARKER}): not replacing it"]
+    assert tree_hash(folder) == before
+    assert [p.name for p in tmp_path.iterdir()] == [kind]
+
+
+def test_out_dot_in_a_project_changes_nothing(tmp_path):
+    project = user_folder(tmp_path / "project", "project")
+    before = tree_hash(project)
+    for command in (["--out", "."], ["serve", "--out", ".", "--port", "0"]):
+        result = run_cli(*command, "--no-cache", cwd=project)
+        assert result.returncode == 2 and "not replacing it" in result.stderr, result.stderr
+    assert tree_hash(project) == before
+
+
+def test_a_symlinked_out_is_never_followed(tmp_path):
+    target = tmp_path / "real"
+    build(Config(content=CONTENT, out=target, cache=None))
+    before = tree_hash(target)
+    (tmp_path / "site").symlink_to(target)
+    result = run_cli("--content", str(CONTENT), "--out", "site", "--no-cache", cwd=tmp_path)
+    assert result.returncode == 2 and "is a symbolic link" in result.stderr
+    assert tree_hash(target) == before and (tmp_path / "site").is_symlink()
+
+
+def test_every_folder_made_carries_the_marker_and_an_empty_folder_is_used(tmp_path):
+    (tmp_path / "site").mkdir()
+    result = run_cli("--content", str(CONTENT), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / MARKER).is_file()
+    assert (tmp_path / ".cache" / "statusref" / MARKER).is_file()
+
+
+def test_a_site_of_the_first_version_is_recognised_once(tmp_path):
+    out = tmp_path / "site"
+    build(Config(content=CONTENT, out=out, cache=None))
+    (out / MARKER).unlink()
+    (out / "old-page.html").write_text("left by the first version")
+    assert build(Config(content=CONTENT, out=out, cache=None)).ok
+    assert (out / MARKER).is_file() and not (out / "old-page.html").exists()
+    (out / MARKER).unlink()
+    (out / "api" / "codes.json").write_text('{"not": "ours"}')
+    result = run_cli("--content", str(CONTENT), "--out", str(out), "--no-cache", cwd=tmp_path)
+    assert result.returncode == 2 and "not replacing it" in result.stderr
+
+
+@pytest.mark.parametrize("existing", [b"my notes, not a zip", b"other zip"])
+def test_bundle_never_overwrites_a_file_it_did_not_write(tmp_path, existing):
+    target = tmp_path / "http-status-codes.zip"
+    if existing == b"other zip":
+        with zipfile.ZipFile(target, "w") as archive:
+            archive.writestr("mine.txt", "mine")
+    else:
+        target.write_bytes(existing)
+    before = target.read_bytes()
+    result = run_cli("bundle", "--content", str(CONTENT), "--out", str(target), "--no-cache", cwd=tmp_path)
+    assert result.returncode == 2 and "is not a bundle this program wrote" in result.stderr
+    assert target.read_bytes() == before
+
+
+def test_bundle_replaces_its_own_zip(tmp_path):
+    target = tmp_path / "dist" / "http-status-codes.zip"
+    for _ in range(2):
+        result = run_cli("bundle", "--content", str(CONTENT), "--no-cache", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    assert zipfile.ZipFile(target).testzip() is None
+    assert sorted(p.name for p in target.parent.iterdir()) == ["http-status-codes.zip"]
+
+
+def test_leftovers_of_a_dead_build_are_cleaned_and_nothing_else(tmp_path):
+    out = tmp_path / "site"
+    build(Config(content=CONTENT, out=out, cache=None))
+    dead = tmp_path / ".site.new-dead"
+    (dead / "404").mkdir(parents=True)
+    (dead / MARKER).write_bytes(b"made by statusref")
+    mine = tmp_path / ".site.new-mine"
+    mine.mkdir()
+    (mine / "keep.txt").write_text("mine")
+    build(Config(content=CONTENT, out=out, cache=None))
+    assert not dead.exists()
+    assert (mine / "keep.txt").read_text() == "mine"
+
+
+def test_a_build_waits_for_the_lock_of_its_folder(tmp_path):
+    out = tmp_path / "site"
+    build(Config(content=CONTENT, out=out, cache=None))
+    before = tree_hash(out)
+    with open(tmp_path / ".site.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        command = [sys.executable, str(ROOT / "build.py"), "--content", str(CONTENT), "--out", str(out), "--no-cache"]
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+        process = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        assert process.stderr.readline() == f"Waiting for another build into {out} to finish\n"
+        assert tree_hash(out) == before
+    output, errors = process.communicate(timeout=120)
+    assert process.returncode == 0 and errors == ""
+    assert "Built 2023-11-14." in (out / "index.html").read_text()
+
+
+def test_sixty_builds_at_once_into_one_folder_all_succeed(tmp_path):
+    command = [sys.executable, str(ROOT / "build.py"), "--content", str(CONTENT), "--out", "site", "--quiet"]
+    processes = [subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) for _ in range(60)]
+    results = [(p.wait(timeout=600), p.stderr.read()) for p in processes]
+    for process in processes:
+        process.stderr.close()
+    assert [status for status, _ in results] == [0] * 60, [e for _, e in results if e][:3]
+    assert any("Waiting for another build" in errors for _, errors in results)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", ".site.lock", "site"]
+    reference = tmp_path / "reference" / "site"
+    build(Config(content=CONTENT, out=reference, cache=None))
+    assert tree_hash(tmp_path / "site") == tree_hash(reference)
