@@ -132,13 +132,14 @@ def with_reload(html: bytes) -> bytes:
 
 
 def serve(config: Config, port: int, quiet: bool) -> int:
-    """Bind the port, build, serve on 127.0.0.1, and rebuild on every change until interrupted."""
+    """Bind the port, watch, build, then serve on 127.0.0.1 and rebuild after every change until interrupted."""
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     except OSError as err:
         say(f"error: cannot serve on 127.0.0.1:{port}: {err.strerror or err}")
         return 2
     gc.enable()  # serving is long-lived: collect between rebuilds
+    changes = watch(config)
     served = Served(config.out)
     cache = Cache(config.cache, config.templates, say)
     rebuild(config, cache, served, quiet)
@@ -150,16 +151,19 @@ def serve(config: Config, port: int, quiet: bool) -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Serving {config.out} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
     try:
-        watch(config, cache, served, quiet)
+        for batch in changes:
+            if batch:
+                rebuild(config, cache, served, quiet)
     finally:
         server.shutdown()
     return 0
 
 
-def watch(config: Config, cache: Cache, served: Served, quiet: bool) -> None:
-    """Rebuild after each burst of changes to content, templates or static files."""
+def watch(config: Config):
+    """Changes to content, templates and static files, in debounced batches; watching before it returns."""
     import watchfiles
 
     folders = [str(f) for f in (config.content, config.templates, config.static) if f.is_dir()]
-    for _changes in watchfiles.watch(*folders, debounce=300, step=50, raise_interrupt=False):
-        rebuild(config, cache, served, quiet)
+    changes = watchfiles.watch(*folders, debounce=300, step=50, rust_timeout=200, yield_on_timeout=True, raise_interrupt=False)
+    next(changes)  # the first batch, empty or not, comes once the watcher runs: nothing after this is missed
+    return changes

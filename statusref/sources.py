@@ -64,7 +64,7 @@ def visit(entry: os.DirEntry, prefix: str, root: str, folders: list) -> list[Fou
     if entry.is_symlink():
         target = os.path.realpath(entry.path)
         if os.path.commonpath([root, target]) != root:
-            return [Found(shown(rel), label, None, "links to a file outside the content folder; not read")]
+            return [Found(shown(rel), label, None, "links outside the content folder; not read")]
         if os.path.isdir(target):
             return []
     elif entry.is_dir(follow_symlinks=False):

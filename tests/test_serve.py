@@ -1,58 +1,81 @@
 """The writing loop: serve with rebuild on change, and progress on a terminal only."""
+import fcntl
 import os
 import pty
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from generate import generate
-
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import CONTENT, ROOT
 
 
 def fetch(url: str) -> str:
     """A page's text over HTTP."""
-    with urllib.request.urlopen(url, timeout=5) as response:
+    with urllib.request.urlopen(url, timeout=10) as response:
         return response.read().decode("utf-8")
 
 
-def wait_for(condition, seconds: float = 30):
-    """Poll until condition() is truthy; its value."""
+def status_of(url: str) -> tuple[int, dict, bytes]:
+    """The status, headers and body of a response, errors included, without following redirects."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args):
+            return None
+
+    try:
+        with urllib.request.build_opener(NoRedirect).open(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def wait_for(condition, seconds: float = 60):
+    """Poll until condition() is truthy; its value. Fails after `seconds`, so a hang is a failure, not a wait."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
-        time.sleep(0.1)
-    raise AssertionError("timed out")
+        time.sleep(0.05)
+    raise AssertionError("the condition never held")
+
+
+def start_serve(tmp_path: Path, *extra: str) -> subprocess.Popen:
+    """build.py serve on a copy of content/, on a free port."""
+    content = tmp_path / "content"
+    if not content.exists():
+        shutil.copytree(CONTENT, content)
+    command = [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--out", str(tmp_path / "site"), *extra]
+    return subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=open(tmp_path / "stderr.txt", "w"), text=True)
+
+
+def served_url(process: subprocess.Popen) -> str:
+    """The address serve prints once it serves."""
+    while True:
+        line = process.stdout.readline()
+        assert line, "serve stopped before it served"
+        found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        if found:
+            return found.group(0)
 
 
 @pytest.fixture
 def served(tmp_path):
     """build.py serve on a copy of content/, on a free port; yields (base URL, content, stderr file)."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    errors = open(tmp_path / "stderr.txt", "w+")
-    command = [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--out", str(tmp_path / "site"), "--port", "0"]
-    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=errors, text=True)
+    process = start_serve(tmp_path, "--port", "0")
     try:
-        url = None
-        while url is None:
-            line = process.stdout.readline()
-            assert line, "serve stopped before it served"
-            found = re.search(r"http://127\.0\.0\.1:\d+/", line)
-            url = found.group(0) if found else None
-        yield url, content, tmp_path / "stderr.txt"
+        yield served_url(process), tmp_path / "content", tmp_path / "stderr.txt"
     finally:
         process.terminate()
         process.wait(timeout=10)
-        errors.close()
 
 
 def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(served, tmp_path):
@@ -65,14 +88,54 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(served, tmp_path)
 
     source = content / "response-status-codes.md"
     source.write_text(source.read_text().replace("The server cannot find the requested resource.", "Nothing lives at this address."))
-    wait_for(lambda: "Nothing lives at this address." in fetch(url + "404/"))
-    assert fetch(url + "__serve/version") != version
+    wait_for(lambda: fetch(url + "__serve/version") != version)
+    assert "Nothing lives at this address." in fetch(url + "404/")
+    version = fetch(url + "__serve/version")
 
     (content / "broken.md").write_text("| Code | Name | Description |\n|---|---|---|\n| 40A | Broken | Not a code. |\n")
-    wait_for(lambda: "broken.md:3: cannot read status code '40A'" in stderr.read_text())
-    assert "still serving the last good site" in stderr.read_text()
+    wait_for(lambda: "still serving the last good site" in stderr.read_text())
+    assert f"{content / 'broken.md'}:3: cannot read status code '40A'" in stderr.read_text()
+    assert fetch(url + "__serve/version") == version
     assert "Nothing lives at this address." in fetch(url + "404/")
-    assert fetch(url + "4xx/").count("<li>") > 20
+
+
+def test_serve_answers_like_a_static_host(served):
+    url, _, _ = served
+    status, headers, body = status_of(url + "static/style.css")
+    assert (status, headers["Content-Type"], headers["Cache-Control"]) == (200, "text/css; charset=utf-8", "no-store")
+    assert body == (CONTENT.parent / "static" / "style.css").read_bytes()
+    status, headers, body = status_of(url + "no/such/page/")
+    assert status == 404 and b"<h1>Page not found</h1>" in body and b"/__serve/reload.js" in body
+    assert status_of(url + "404")[:2] == (301, status_of(url + "404")[1]) and status_of(url + "404")[1]["Location"] == "/404/"
+    for path in ("a%00b/", "%ff/", "..%2f..%2fetc/passwd", "static/..%2f..%2f..%2fetc/passwd"):
+        status, _, body = status_of(url + path)
+        assert (status, body) == (400, b"Bad request\n"), path
+
+
+def test_serve_binds_its_port_before_building(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = start_serve(tmp_path, "--port", str(port))
+        assert process.wait(timeout=60) == 2
+    errors = (tmp_path / "stderr.txt").read_text()
+    assert errors.startswith(f"error: cannot serve on 127.0.0.1:{port}: ") and errors.count("\n") == 1
+    assert not (tmp_path / "site").exists()
+
+
+def test_serve_takes_the_lock_of_its_folder(tmp_path):
+    with open(tmp_path / ".site.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        process = start_serve(tmp_path, "--port", "0")
+        try:
+            wait_for(lambda: "Waiting for another build" in (tmp_path / "stderr.txt").read_text())
+            assert not (tmp_path / "site").exists()
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            assert "404 Not Found" in fetch(served_url(process) + "404/")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 def run_on_terminal(args: list[str], env: dict) -> str:

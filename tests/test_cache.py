@@ -1,0 +1,110 @@
+"""The build cache: plain JSON that is never run; anything odd in it is discarded with one warning."""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import CONTENT, run_cli, tree_hash
+from statusref.cache import Cache
+from statusref.sources import Parsed
+from statusref.writer import MARKER
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A folder with a copy of the real content and one build behind it, so its cache is full."""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    result = run_cli(cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    return tmp_path
+
+
+def build_again(project: Path) -> tuple[str, str]:
+    """Build once more: the warnings it printed and a hash of the site."""
+    result = run_cli(cwd=project)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    return result.stderr, tree_hash(project / "site")
+
+
+def test_the_cache_holds_only_plain_json(project):
+    cache = project / ".cache" / "statusref"
+    files = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
+    assert files[:2] == [MARKER, "html.json"] and files[-1] == "version"
+    parsed = [f for f in files if f.startswith("parsed/")]
+    assert len(parsed) == len(list(CONTENT.glob("*.md"))) and all(f.endswith(".json") for f in parsed)
+    for name in ["html.json"] + parsed:
+        json.loads((cache / name).read_bytes())
+    assert build_again(project)[0] == ""
+
+
+def test_a_warm_build_gives_the_same_site(project):
+    before = tree_hash(project / "site")
+    assert build_again(project) == ("", before)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "wrong shape", "deep", "pickle"])
+def test_a_crafted_cache_is_discarded_with_one_warning(project, damage):
+    before = tree_hash(project / "site")
+    cache = project / ".cache" / "statusref"
+    target = sorted((cache / "parsed").iterdir())[0]
+    if damage == "garbage":
+        target.write_bytes(b"\x80not json")
+        (cache / "html.json").write_text("{")
+    elif damage == "wrong shape":
+        record = json.loads(target.read_text())
+        record["records"][0]["code"] = "four hundred and four"
+        target.write_text(json.dumps(record))
+        (cache / "html.json").write_text('{"k": {"html": 1, "mentions": [], "warnings": []}}')
+    elif damage == "deep":
+        target.write_text("[" * 100000 + "]" * 100000)
+    else:
+        payload = b"cos\nsystem\n(S'touch " + str(project / "pwned").encode() + b"'\ntR."
+        target.with_suffix(".pickle").write_bytes(payload)
+        (cache / "html.pickle").write_bytes(payload)
+    warnings, after = build_again(project)
+    if damage == "pickle":
+        assert warnings == ""
+    else:
+        assert len(warnings.splitlines()) == 1 and warnings.startswith("warning: cache file "), warnings
+    assert after == before and not (project / "pwned").exists()
+
+
+def test_a_cache_of_another_version_is_started_afresh(project):
+    cache = project / ".cache" / "statusref"
+    (cache / "version").write_text("another version")
+    warnings, _ = build_again(project)
+    assert warnings == f"warning: cache .cache/statusref was made by another version of the program or its templates; starting it afresh\n"
+    assert (cache / "version").read_text() != "another version"
+    assert build_again(project)[0] == ""
+
+
+def test_a_foreign_cache_folder_is_left_alone(tmp_path):
+    shutil.copytree(CONTENT, tmp_path / "content")
+    cache = tmp_path / ".cache" / "statusref"
+    cache.mkdir(parents=True)
+    (cache / "thesis.tex").write_text("mine")
+    warnings, _ = build_again(tmp_path)
+    assert warnings == "warning: cache .cache/statusref holds files this program did not make; building without a cache\n"
+    assert sorted(p.name for p in cache.iterdir()) == ["thesis.tex"]
+
+
+def test_a_symlinked_cache_is_not_followed(tmp_path):
+    shutil.copytree(CONTENT, tmp_path / "content")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "statusref").symlink_to(mine)
+    warnings, _ = build_again(tmp_path)
+    assert "is not a plain folder; building without a cache" in warnings
+    assert list(mine.iterdir()) == []
+
+
+def test_values_read_back_are_checked_field_by_field(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    heard = []
+    cache.warn = heard.append
+    (tmp_path / "cache" / "parsed").mkdir()
+    (tmp_path / "cache" / "parsed" / "k.json").write_text('{"source": 1, "records": [], "problems": []}')
+    made = cache.get("parsed", "k", lambda: "made again", Parsed)
+    assert made == "made again" and len(heard) == 1
