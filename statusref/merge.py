@@ -22,6 +22,14 @@ class Given:
 
 
 @dataclass
+class Called:
+    """A name sources give a class, and the ids of the sources that give it."""
+
+    text: str
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Gathered:
     """Every record about one code, from every source."""
 
@@ -64,16 +72,16 @@ def covered(parsed: Parsed) -> set[int]:
     return {r.code for r in parsed.records if isinstance(r, Entry)}
 
 
-def gather(ordered: list[Parsed]) -> tuple[dict[int, Gathered], dict[int, dict], list[Problem]]:
+def gather(ordered: list[Parsed]) -> tuple[dict[int, Gathered], dict[int, dict[str, Called]], list[Problem]]:
     """Group every record by code (and class names by class), most trusted source first; repeats are problems."""
     gathered: dict[int, Gathered] = defaultdict(Gathered)
-    class_names: dict[int, dict] = defaultdict(dict)
+    class_names: dict[int, dict[str, Called]] = defaultdict(dict)
     problems: list[Problem] = []
     for parsed in ordered:
         seen: dict[int, Entry] = {}
         for record in parsed.records:
             if isinstance(record, ClassName):
-                class_names[record.digit].setdefault(name_key(record.name), (record.name, []))[1].append(parsed.source.id)
+                class_names[record.digit].setdefault(name_key(record.name), Called(record.name)).sources.append(parsed.source.id)
             elif isinstance(record, FormerName):
                 gathered[record.code].formers.append(Given(record, parsed.source))
             elif record.code in seen:
@@ -192,9 +200,9 @@ def leading(text: str, allowed: str) -> str:
     return text[: len(text) - len(text.lstrip(allowed))]
 
 
-def make_class(digit: int, codes: list[StatusCode], names: dict) -> StatusClass:
+def make_class(digit: int, codes: list[StatusCode], names: dict[str, Called]) -> StatusClass:
     """One of the five classes, with its codes and the names sources give it."""
     name, section, meaning = CLASS_FACTS[digit]
-    source_names = tuple(Name(text, "other", tuple(users)) for text, users in names.values())
+    source_names = tuple(Name(called.text, "other", tuple(called.sources)) for called in names.values())
     members = tuple(c.code for c in codes if c.class_digit == digit)
     return StatusClass(digit, name, section, meaning, members, source_names)

@@ -69,11 +69,11 @@ class Source:
     id: str
     path: str
     title: str
+    label: str = ""  # the path as problems name it: content/ as given, then the path inside it
     link: str = ""
     trust: int = 50
     registry: bool = False
     codes: tuple[int, ...] = ()
-    label: str = ""
 
 
 @dataclass(frozen=True)

@@ -105,3 +105,30 @@ def generate(folder: Path, sources: int) -> Path:
     for index in range(sources):
         (folder / f"generated-{index:04d}.md").write_text(render(index, known), encoding="utf-8")
     return folder
+
+
+SIZE = 100 * 1024
+PATHOLOGICAL = {
+    "brackets": "[" * SIZE,
+    "bracket lines": ("[" * 99 + "\n") * (SIZE // 100),
+    "link openers and spaces": ("- **404 Not Found**: a](" + " " * 200 + "\n") * (SIZE // 230),
+    "spaces": "- 404" + " " * SIZE + "x\n",
+    "tabs and spaces": "### 404 Not" + " \t" * (SIZE // 2) + "Found\n",
+    "entry-like prose": "Intro.\n" + " " * SIZE + "\n",
+    "bold openers": "- **" * (SIZE // 4),
+    "parentheses": "- **404 Not Found (" + "(" * SIZE + "**: x\n",
+    "wiki notes": "- **404 Not Found**: x" + "[citation needed" * (SIZE // 16) + "\n",
+    "html openers": "- **404 Not Found**: " + "<a " * (SIZE // 3) + "\n",
+    "table cells": "| Code | Name |\n|---|---|\n" + "| 404 " + "|" * SIZE + "\n",
+}
+
+
+def normal_source(size: int = SIZE) -> str:
+    """An ordinary source of about `size` bytes: a table of every code, its rows repeated under other codes' names."""
+    known = names()
+    rows = ["| Status Code | Meaning | Description |", "|---|---|---|"]
+    code = 100
+    while sum(len(r) + 1 for r in rows) < size:
+        rows.append(f"| {code} | {name_of(code, known)} | {description(code)} |")
+        code = code + 1 if code < 599 else 100
+    return "\n".join(rows) + "\n"

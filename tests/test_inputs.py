@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generate import PATHOLOGICAL
 from helpers import CONTENT, ROOT, read_doc, run_cli
 from statusref.merge import build_model
 from statusref.sources import load_all
@@ -171,22 +172,6 @@ def test_bad_settings_are_one_line(tmp_path, args, message):
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
     assert message is None or result.stderr == message
     assert (tmp_path / "notes.txt").read_text() == "mine"
-
-
-SIZE = 100 * 1024
-PATHOLOGICAL = {
-    "brackets": "[" * SIZE,
-    "bracket lines": ("[" * 99 + "\n") * (SIZE // 100),
-    "link openers and spaces": ("- **404 Not Found**: a](" + " " * 200 + "\n") * (SIZE // 230),
-    "spaces": "- 404" + " " * SIZE + "x\n",
-    "tabs and spaces": "### 404 Not" + " \t" * (SIZE // 2) + "Found\n",
-    "entry-like prose": "Intro.\n" + " " * SIZE + "\n",
-    "bold openers": "- **" * (SIZE // 4),
-    "parentheses": "- **404 Not Found (" + "(" * SIZE + "**: x\n",
-    "wiki notes": "- **404 Not Found**: x" + "[citation needed" * (SIZE // 16) + "\n",
-    "html openers": "- **404 Not Found**: " + "<a " * (SIZE // 3) + "\n",
-    "table cells": "| Code | Name |\n|---|---|\n" + "| 404 " + "|" * SIZE + "\n",
-}
 
 
 @pytest.mark.parametrize("shape", sorted(PATHOLOGICAL))

@@ -22,8 +22,9 @@ def test_an_installed_package_builds_from_an_unrelated_folder(tmp_path):
     for command, out in (([str(target / "bin" / "statusref")], "public"), ([sys.executable, "-m", "statusref"], "public2")):
         result = subprocess.run([*command, "build", "--content", "docs", "--out", out], env=env, cwd=work, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stderr
-        assert result.stdout.startswith(f"Built into {out}: 71 pages, 63 codes, 0 warnings")
-        assert (work / out / "404" / "index.html").is_file() and (work / out / "static" / "style.css").is_file()
+        assert result.stdout.startswith(f"Built into {out}: ") and ", 0 warnings" in result.stdout
+        assert (work / out / "404" / "index.html").is_file()
+        assert (work / out / "static" / "style.css").read_bytes() == (ROOT / "static" / "style.css").read_bytes()
 
 
 def test_every_entry_point_takes_the_same_arguments():
