@@ -1,25 +1,30 @@
 """What one build hands the next: parsed sources and rendered descriptions, as plain JSON keyed by content.
 
-The cache never holds code: it is JSON, checked against the dataclasses it is read back into, and versioned
-by this program's code, its dependencies and its templates. Anything else is discarded with one warning.
+The cache never holds code: it is JSON, signed with the user's own key, checked against the dataclasses it is
+read back into, and versioned by this program's code, its dependencies and its templates. Anything else is
+discarded with one warning.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
-import shutil
+import os
+import secrets
+import stat
+import tempfile
 import types
 import typing
 from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 
-from .writer import MARKER, mark, write_atomic
+from .writer import MARKER, WriteError, locked, mark, plain_file, write_atomic
 
 PACKAGE = Path(__file__).resolve().parent
 DEPENDENCIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "PyYAML", "ftfy")
-OUR_NAMES = ("parsed", "html.json", "version")
 FIRST_VERSION_NAMES = {"parsed", "html.pickle", "jinja", "version"}
+MAX_FILE = 64 * 1024 * 1024
 
 
 def version(templates: Path | None = None) -> str:
@@ -39,11 +44,16 @@ def version(templates: Path | None = None) -> str:
 
 
 class Cache:
-    """Parsed sources (a file each) and description HTML (one file), in memory and, given a folder, on disk."""
+    """Parsed sources (a file each) and description HTML (one file), in memory and, given a folder, on disk.
+
+    Every file is signed with a key kept in the user's own cache folder, so a cache that arrives with a
+    checked-out repository, or is edited by hand, is never believed: its HTML never reaches a page.
+    """
 
     def __init__(self, folder: Path | None = None, templates: Path | None = None, warn=None):
         """A cache in memory, backed by `folder` when given and usable; `warn(message)` hears of trouble."""
         self.folder: Path | None = None
+        self.key = b""
         self.warn = warn or (lambda message: None)
         self.warned = False
         self.values: dict[str, dict] = {"parsed": {}, "html": {}}
@@ -51,9 +61,10 @@ class Cache:
         self.made: dict[str, set] = {"parsed": set(), "html": set()}
         if folder:
             try:
+                self.key = signing_key()
                 self.open(Path(folder), templates)
-            except OSError as err:
-                self.trouble(f"cache {folder} cannot be used ({err.strerror or err}); building without a cache")
+            except (OSError, WriteError) as err:
+                self.trouble(f"cache {folder} cannot be used ({getattr(err, 'strerror', None) or err}); building without a cache")
                 self.folder = None
 
     def trouble(self, message: str) -> None:
@@ -69,28 +80,35 @@ class Cache:
         names = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
         if names and MARKER not in names and not names <= FIRST_VERSION_NAMES:
             return self.trouble(f"cache {folder} holds files this program did not make; building without a cache")
+        if not all(plain_file(folder / n) for n in names & {MARKER, "html.json", "version"}) or (folder / "parsed").is_symlink():
+            return self.trouble(f"cache {folder} holds links where its files belong; building without a cache")
         folder.mkdir(parents=True, exist_ok=True)
         stamp, current = folder / "version", version(templates)
-        found = stamp.read_text(errors="replace") if stamp.is_file() else ""
+        found = stamp.read_text(errors="replace")[:100] if plain_file(stamp) else ""
         if found != current:
             if MARKER in names and found:
                 self.trouble(f"cache {folder} was made by another version of the program or its templates; starting it afresh")
-            clear(folder, names)
-            mark(folder)
-            write_atomic(stamp, current.encode())
+            with locked(folder / "store"):
+                clear(folder)
+                mark(folder)
+                write_atomic(stamp, current.encode())
         self.folder = folder
         from .render import Rendered
 
         self.values["html"] = self.load(folder / "html.json", dict[str, Rendered]) or {}
 
     def load(self, path: Path, kind):
-        """One JSON file read back into `kind`, or None if it is missing, unreadable or of another shape."""
+        """One signed JSON file read back into `kind`, or None if it is missing, unsigned, unreadable or of another shape."""
         try:
-            return decode(json.loads(path.read_bytes()), kind)
-        except FileNotFoundError:
-            return None
+            data = read_plain(path)
+            if data is None:
+                return None
+            signature, _, body = data.partition(b"\n")
+            if not hmac.compare_digest(signature, sign(self.key, body)):
+                raise ValueError("not signed by this user's key")
+            return decode(json.loads(body), kind)
         except (OSError, ValueError, TypeError, RecursionError):
-            self.trouble(f"cache file {path} is unreadable or of another shape; it is made again")
+            self.trouble(f"cache file {path} is unreadable, of another shape or not signed here; it is made again")
             return None
 
     def get(self, store: str, key: str, make, kind):
@@ -113,33 +131,85 @@ class Cache:
             self.values[store] = {k: v for k, v in self.values[store].items() if k in self.used[store]}
         if self.folder:
             try:
-                self.write(bool(stale))
-            except OSError as err:
-                self.trouble(f"cache {self.folder} cannot be written ({err.strerror or err}); the site is built all the same")
+                with locked(self.folder / "store"):
+                    self.write(bool(stale))
+            except (OSError, WriteError) as err:
+                self.trouble(f"cache {self.folder} cannot be written ({getattr(err, 'strerror', None) or err}); the site is built all the same")
         self.used = {name: set() for name in self.used}
         self.made = {name: set() for name in self.made}
 
     def write(self, stale: bool) -> None:
-        """Put new parsed sources and changed description HTML on disk; drop unused files."""
+        """Put new parsed sources and changed description HTML on disk; drop unused files and dead builds' temp files."""
         parsed = self.folder / "parsed"
         parsed.mkdir(exist_ok=True)
         for key in self.made["parsed"]:
-            write_atomic(parsed / f"{key}.json", encode(self.values["parsed"][key]))
-        for path in parsed.iterdir():
-            if path.suffix == ".json" and path.stem not in self.used["parsed"]:
-                path.unlink(missing_ok=True)
+            write_atomic(parsed / f"{key}.json", self.signed(encode(self.values["parsed"][key])))
+        for folder in (self.folder, parsed):
+            for path in folder.iterdir():
+                dead = path.name.startswith(".") and path.suffix == ".tmp"
+                unused = folder == parsed and path.suffix == ".json" and path.stem not in self.used["parsed"]
+                if (dead or unused) and plain_file(path):
+                    path.unlink()
         if self.made["html"] or stale:
-            write_atomic(self.folder / "html.json", encode(self.values["html"]))
+            write_atomic(self.folder / "html.json", self.signed(encode(self.values["html"])))
+
+    def signed(self, body: bytes) -> bytes:
+        """A cache file's bytes: its signature, a line break, its JSON."""
+        return sign(self.key, body) + b"\n" + body
 
 
-def clear(folder: Path, names: set[str]) -> None:
-    """Remove what this program keeps in its cache folder, and nothing else."""
-    for name in names & (set(OUR_NAMES) | FIRST_VERSION_NAMES):
-        path = folder / name
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink(missing_ok=True)
+def sign(key: bytes, body: bytes) -> bytes:
+    """The signature of a cache file's JSON with this user's key."""
+    return hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+
+
+def signing_key() -> bytes:
+    """This user's key for signing cache files, made once in the user's own cache folder."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "statusref"
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = home / "key"
+    if not path.exists():
+        handle, temp = tempfile.mkstemp(dir=home)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(secrets.token_bytes(32))
+        try:
+            os.link(temp, path)  # whole or not at all; another build may have made it first
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temp)
+    key = read_plain(path, 64)
+    if not key or len(key) < 32:
+        raise OSError(f"{path} is not a key this program made")
+    return key
+
+
+def read_plain(path: Path, limit: int = MAX_FILE) -> bytes | None:
+    """A regular file's bytes, never through a link and never past the limit; None if it is missing."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            raise ValueError(f"{path} is not a plain file of at most {limit} bytes")
+        return stream.read(limit + 1)
+
+
+def clear(folder: Path) -> None:
+    """Remove the files this program keeps in its cache folder (its own names only), and nothing else."""
+    for name in ("html.json", "html.pickle", "version"):
+        if plain_file(folder / name):
+            (folder / name).unlink()
+    for sub, suffixes in (("parsed", (".json", ".pickle")), ("jinja", (".cache",))):
+        inside = folder / sub
+        if inside.is_dir() and not inside.is_symlink():
+            for path in inside.iterdir():
+                if path.suffix in suffixes and plain_file(path):
+                    path.unlink()
+            if not any(inside.iterdir()):
+                inside.rmdir()
 
 
 def encode(value) -> bytes:

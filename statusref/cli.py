@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     if args.base_url and not is_web_url(args.base_url):
         print(f"error: --base-url {args.base_url!r} is not an absolute http or https URL", file=sys.stderr)
         return 2
+    if not 0 <= args.port <= 65535:
+        print(f"error: --port {args.port} is not a port: give 0 to 65535 (0 for any free one)", file=sys.stderr)
+        return 2
     config = Config(
         content=args.content, out=args.out or Path("site"), templates=args.templates, static=args.static,
         base_url=args.base_url, strict=args.strict, cache=None if args.no_cache else DEFAULTS.cache,

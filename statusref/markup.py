@@ -20,13 +20,16 @@ from markdown_it import MarkdownIt, helpers
 from markdown_it.common import normalize_url
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+
+from .text import without_attributes
 
 MEMO_ATTRIBUTE = "_statusref_link_labels"
 
 
 def markdown() -> MarkdownIt:
     """A js-default markdown-it whose link and image rules use parse_link_label."""
-    md = MarkdownIt("js-default")
+    md = MarkdownIt("js-default").use(deflist_plugin)
     functions = {name: getattr(helpers, name) for name in helpers.__all__}
     functions["parseLinkLabel"] = parse_link_label
     md.helpers = types.SimpleNamespace(**functions)
@@ -123,6 +126,10 @@ def jump_to_known_close(state: StateInline, labels: Labels, pos: int, disable_ne
         state.pos = end
 
 
+FORMATTING = {
+    "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "del", "dfn", "em", "font", "i", "ins", "kbd", "mark",
+    "q", "s", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
+}
 MENTION = re.compile(r"(?<![\w./:#-])([1-5]\d\d)(?![\w/-]|[.,]\d)")
 
 
@@ -149,6 +156,7 @@ def renderer() -> MarkdownIt:
     md.validateLink = LinkCheck()
     md.core.ruler.after("block", "html_blocks_as_text", html_blocks_as_paragraphs)
     md.core.ruler.push("html_as_text", html_as_text)
+    md.core.ruler.push("no_attributes", drop_attributes)
     md.core.ruler.push("link_codes", link_codes)
     return md
 
@@ -159,7 +167,7 @@ def render_description(text: str, code: int, known: frozenset, link) -> tuple[st
     md.validateLink.refused.clear()
     env = {"known": known, "self": code, "link": link, "mentions": set(), "tags": set()}
     body = md.render(text, env)
-    warnings = [f"raw HTML {tag} is shown as text, not run" for tag in sorted(env["tags"])]
+    warnings = [html_warning(tag) for tag in sorted(env["tags"])]
     warnings += [f"unsafe {scheme}: link is dropped and shown as text" for scheme in sorted(md.validateLink.refused)]
     return body, tuple(sorted(env["mentions"])), tuple(warnings)
 
@@ -177,12 +185,44 @@ def html_blocks_as_paragraphs(state) -> None:
 
 
 def html_as_text(state) -> None:
-    """Show inline HTML as text, noting each tag for a warning."""
+    """Drop formatting tags such as `<em>`, keeping their text; show other inline HTML as text. Note each tag."""
     for token in state.tokens:
-        for index, child in enumerate(token.children or ()):
-            if child.type == "html_inline":
-                state.env["tags"].add(tag_name(child.content))
-                token.children[index] = text_token(child.content)
+        if token.children:
+            token.children = [inert(child, state.env["tags"]) for child in token.children]
+
+
+def inert(token: Token, tags: set[str]) -> Token:
+    """A token that is never HTML: inline HTML becomes text, or nothing if it only formats."""
+    if token.type != "html_inline":
+        return token
+    tag = tag_name(token.content)
+    tags.add(tag)
+    return text_token("" if tag.strip("<>") in FORMATTING else token.content)
+
+
+def html_warning(tag: str) -> str:
+    """What a warning says of one kind of raw HTML."""
+    if tag.strip("<>") in FORMATTING:
+        return f"raw HTML {tag} is dropped; the text inside it is kept"
+    return f"raw HTML {tag} is shown as text, not run"
+
+
+def drop_attributes(state) -> None:
+    """Leave out kramdown and Pandoc attribute lists: after a heading's text, or as a paragraph of their own."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and token.children and tokens[index - 1].type in ("heading_open", "paragraph_open"):
+            last = token.children[-1]
+            if last.type == "text":
+                last.content = without_attributes(last.content)
+    kept = []
+    for token in tokens:
+        inline = kept[-1] if kept and kept[-1].type == "inline" else None
+        if token.type == "paragraph_close" and inline and all(c.type == "text" and not c.content.strip() for c in inline.children or ()):
+            del kept[-2:]  # a paragraph left empty: it held only an attribute list
+            continue
+        kept.append(token)
+    state.tokens = kept
 
 
 def tag_name(html: str) -> str:
@@ -195,19 +235,39 @@ def tag_name(html: str) -> str:
 
 
 def link_codes(state) -> None:
-    """Link every mention of a known code in text, outside links and code spans."""
+    """Link every mention of a known code in text, outside links and code spans; point links to a document's own
+    anchors (`#403-forbidden`) at the code's page, and keep only the text of links that lead nowhere on this site."""
     env = state.env
     for token in state.tokens:
-        if token.type != "inline" or not token.children:
+        if token.type != "inline" or not token.children or "known" not in env:
             continue
-        children, depth = [], 0
+        children, opened = [], []
         for child in token.children:
-            depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
-            if child.type == "text" and depth == 0 and "known" in env:
+            if child.type == "link_open":
+                opened.append(relink(child, env))
+            if child.type == "text" and not opened:
                 children.extend(split_mentions(child.content, env))
-            else:
+            elif child.type not in ("link_open", "link_close") or (opened and opened[-1]):
                 children.append(child)
+            if child.type == "link_close" and opened:
+                opened.pop()
         token.children = children
+
+
+def relink(token: Token, env: dict) -> bool:
+    """Whether a link stays a link: web and mail links do; an anchor naming a known code leads to its page."""
+    href = str(token.attrGet("href") or "")
+    if href.split(":", 1)[0].lower() in ("http", "https", "mailto") and ":" in href:
+        return True
+    number = href[1:4]
+    if href.startswith("#") and number.isascii() and number.isdigit() and int(number) in env["known"]:
+        if int(number) == env["self"]:
+            return False
+        token.attrSet("href", env["link"](int(number)))
+        token.attrSet("class", "code-ref")
+        env["mentions"].add(int(number))
+        return True
+    return False
 
 
 def split_mentions(text: str, env: dict) -> list[Token]:
@@ -235,15 +295,17 @@ def text_token(content: str) -> Token:
 
 
 @functools.cache
-def reader() -> MarkdownIt:
-    """The renderer readers and summaries use: no HTML at all."""
-    return markdown()
+def plain_parser() -> MarkdownIt:
+    """The parser for plain text: HTML is recognised, to be left out."""
+    md = markdown()
+    md.options["html"] = True
+    return md
 
 
 def plain_text(text: str) -> str:
-    """The words of a description's first paragraph, without its emphasis, code and link markup."""
+    """The words of a description's first paragraph, without its emphasis, code, link and HTML markup."""
     parts = []
-    for token in reader().parseInline(text.split("\n\n")[0]):
+    for token in plain_parser().parseInline(text.split("\n\n", 1)[0][:2000]):  # enough for any summary
         for child in token.children or ():
             if child.type in ("text", "code_inline", "image"):
                 parts.append(child.content)

@@ -21,12 +21,25 @@ class Given:
     source: Source
 
 
+@dataclass(frozen=True)
+class Disagreement:
+    """A source naming a code otherwise than the registry or the other sources."""
+
+    path: str
+    line: int
+    code: int
+    name: str
+    title: str
+    where: str
+
+
 @dataclass
 class Called:
     """A name sources give a class, and the ids of the sources that give it."""
 
     text: str
     sources: list[str] = field(default_factory=list)
+    descriptions: list[Description] = field(default_factory=list)
 
 
 @dataclass
@@ -40,16 +53,19 @@ class Gathered:
 
 def build_model(parsed: list[Parsed]) -> Model:
     """Merge every parsed source into one model, with every problem found."""
-    parsed, problems = one_registry(parsed)
+    refused = [problem for p in parsed if p.refused for problem in p.problems]
+    parsed, problems = one_registry([p for p in parsed if not p.refused])
+    problems += refused
     ordered = sorted(parsed, key=lambda p: (-p.source.trust, p.source.path))
     gathered, class_names, found = gather(ordered)
     problems += found + [problem for p in parsed for problem in p.problems]
     registry = next((p.source for p in ordered if p.source.registry), None)
-    codes = []
+    codes, disagreements = [], []
     for number in sorted(gathered):
         code, found = merge_code(number, gathered[number], registry)
         codes.append(code)
-        problems += found
+        disagreements += found
+    problems += name_problems(disagreements)
     classes = tuple(make_class(d, codes, class_names[d]) for d in sorted(CLASS_FACTS))
     sources = tuple(with_codes(p.source, covered(p)) for p in sorted(parsed, key=lambda p: p.source.path))
     problems.sort(key=lambda p: (p.path, p.line, p.message))
@@ -78,31 +94,67 @@ def gather(ordered: list[Parsed]) -> tuple[dict[int, Gathered], dict[int, dict[s
     class_names: dict[int, dict[str, Called]] = defaultdict(dict)
     problems: list[Problem] = []
     for parsed in ordered:
-        seen: dict[int, Entry] = {}
         for record in parsed.records:
             if isinstance(record, ClassName):
-                class_names[record.digit].setdefault(name_key(record.name), Called(record.name)).sources.append(parsed.source.id)
+                called = class_names[record.digit].setdefault(name_key(record.name), Called(record.name))
+                called.sources.append(parsed.source.id)
+                if record.text:
+                    called.descriptions.append(Description(parsed.source.id, record.line, record.text))
             elif isinstance(record, FormerName):
                 gathered[record.code].formers.append(Given(record, parsed.source))
-            elif record.code in seen:
-                problems.append(repeated(record, seen[record.code], parsed.source))
+        entries, found = one_per_code(parsed)
+        problems += found
+        for entry in entries:
+            target = gathered[entry.code]
+            if parsed.source.registry and target.official is None:
+                target.official = entry
             else:
-                seen[record.code] = record
-                target = gathered[record.code]
-                if parsed.source.registry and target.official is None:
-                    target.official = record
-                else:
-                    target.entries.append(Given(record, parsed.source))
+                target.entries.append(Given(entry, parsed.source))
     return gathered, class_names, problems
 
 
-def repeated(entry: Entry, first: Entry, source: Source) -> Problem:
-    """The problem of a code given twice in one source."""
-    detail = "again" if first.text == entry.text and first.name == entry.name else "again with different text"
-    return Problem(source.label or source.path, entry.line, f"{entry.code} is given {detail}; line {first.line} is kept")
+def one_per_code(parsed: Parsed) -> tuple[list[Entry], list[Problem]]:
+    """A document's entries, one per code: a repeat that only adds a name or a text is merged in; others are problems."""
+    kept: dict[int, Entry] = {}
+    problems = []
+    for entry in (r for r in parsed.records if isinstance(r, Entry)):
+        first = kept.setdefault(entry.code, entry)
+        if first is entry:
+            continue
+        if agrees(first, entry):
+            kept[entry.code] = replace(first, name=first.name or entry.name, text=first.text or entry.text,
+                                       qualifiers=first.qualifiers or entry.qualifiers, reference=first.reference or entry.reference)
+        else:
+            where = parsed.source.label or parsed.source.path
+            problems.append(Problem(where, entry.line, f"{entry.code} is given again with different text; line {first.line} is kept"))
+    return list(kept.values()), problems
 
 
-def merge_code(number: int, found: Gathered, registry: Source | None) -> tuple[StatusCode, list[Problem]]:
+def agrees(first: Entry, again: Entry) -> bool:
+    """Whether a repeated entry says nothing against the first: each part the same, or missing from one of them."""
+    same_name = not first.name or not again.name or name_key(first.name) == name_key(again.name)
+    return same_name and (not first.text or not again.text or first.text == again.text)
+
+
+def name_problems(disagreements: list[Disagreement]) -> list[Problem]:
+    """One warning per document for the names it gives otherwise: the only one, or how many and the first."""
+    by_path: dict[str, list[Disagreement]] = defaultdict(list)
+    for one in disagreements:
+        by_path[one.path].append(one)
+    problems = []
+    for path, found in by_path.items():
+        first = min(found, key=lambda d: d.line)
+        if len(found) == 1:
+            message = f"{first.code} is named {first.name!r} here but {first.title!r} in {first.where}"
+        else:
+            shown = ", ".join(f"{d.code} {d.name!r}" for d in sorted(found, key=lambda d: d.line)[:3])
+            more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+            message = f"{len(found)} codes are named otherwise than in the registry or the other sources: {shown}{more} (the first is here)"
+        problems.append(Problem(path, first.line, message))
+    return problems
+
+
+def merge_code(number: int, found: Gathered, registry: Source | None) -> tuple[StatusCode, list[Disagreement]]:
     """One code from everything gathered about it, and the names its sources disagree on."""
     flags, extensions = code_flags(found, registry)
     title = choose_title(number, found)
@@ -117,6 +169,7 @@ def merge_code(number: int, found: Gathered, registry: Source | None) -> tuple[S
         summary=first_sentence(plain_text(descriptions[0].text)) if descriptions else "",
         descriptions=descriptions,
         reference=make_reference(found.official.reference) if found.official else None,
+        sources=tuple(sorted({g.source.id for g in found.entries} | ({registry.id} if found.official and registry else set()))),
     )
     return code, problems
 
@@ -150,7 +203,7 @@ def choose_title(number: int, found: Gathered) -> str:
     return "Unused" if found.official else f"Status {number}"
 
 
-def code_names(number: int, title: str, found: Gathered, registry: Source | None) -> tuple[tuple[Name, ...], list[Problem]]:
+def code_names(number: int, title: str, found: Gathered, registry: Source | None) -> tuple[tuple[Name, ...], list[Disagreement]]:
     """The official name and every former or other name, each with who used it; other names are problems."""
     users: dict[str, list[str]] = defaultdict(list)
     spelled: dict[str, str] = {}
@@ -177,8 +230,8 @@ def code_names(number: int, title: str, found: Gathered, registry: Source | None
             names.append(Name(spelled[key], "other", tuple(users.pop(key))))
             others.add(key)
         if key in others:
-            message = f"{number} is named {given.record.name!r} here but {title!r} in {where}"
-            problems.append(Problem(given.source.label or given.source.path, given.record.line, message))
+            path = given.source.label or given.source.path
+            problems.append(Disagreement(path, given.record.line, number, given.record.name, title, where))
     return tuple(names), problems
 
 
@@ -205,4 +258,5 @@ def make_class(digit: int, codes: list[StatusCode], names: dict[str, Called]) ->
     name, section, meaning = CLASS_FACTS[digit]
     source_names = tuple(Name(called.text, "other", tuple(called.sources)) for called in names.values())
     members = tuple(c.code for c in codes if c.class_digit == digit)
-    return StatusClass(digit, name, section, meaning, members, source_names)
+    described = tuple(d for called in names.values() for d in called.descriptions)
+    return StatusClass(digit, name, section, meaning, members, source_names, described)

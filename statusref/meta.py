@@ -1,6 +1,7 @@
 """Source metadata: YAML (`---`) or TOML (`+++`) front matter, or a TOML file beside the source, one schema for all.
 
-Keys: `title` (text), `link` (an http or https URL), `trust` (a whole number from 0 to 100), `role` (`registry`).
+Keys: `title` (text), `link` (an http or https URL), `trust` (a whole number from 0 to 100), `role` (`registry`),
+`code` (the one code a document is about, 100 to 599).
 Other keys are ignored. A bad value is a problem at its line, and the default is used.
 """
 from __future__ import annotations
@@ -63,10 +64,12 @@ def parse_yaml(body: str):
     try:
         return yaml.safe_load(body)
     except yaml.MarkedYAMLError as err:
+        if "\t" in body:  # tabs where YAML wants spaces, as other YAML readers (Hugo's) forgive
+            return parse_yaml(body.replace("\t", "  "))
         mark = err.problem_mark or err.context_mark
         raise SyntaxError(str(err.problem or err.context), ("", (mark.line + 1) if mark else 1, 0, "")) from None
     except (yaml.YAMLError, RecursionError, ValueError) as err:
-        raise SyntaxError(type(err).__name__, ("", 1, 0, "")) from None
+        raise SyntaxError(f"{type(err).__name__}: {str(err)[:80]}", ("", 1, 0, "")) from None
 
 
 def parse_toml(body: str) -> dict:
@@ -105,8 +108,12 @@ def key_line(lines: list[str], key: str) -> int:
 
 
 def shown(value) -> str:
-    """A value as a problem quotes it: short."""
-    text = repr(value)
+    """A value as a problem quotes it: short, and never built whole from a large value."""
+    if isinstance(value, (list, dict)):
+        return f"a {'list' if isinstance(value, list) else 'mapping'} of {len(value)}"
+    if isinstance(value, int) and not -10**12 < value < 10**12:
+        return "a very large number"
+    text = repr(value[:60] if isinstance(value, str) else value) if isinstance(value, (str, int, float, bool)) else type(value).__name__
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -132,6 +139,16 @@ def check_trust(value) -> tuple[int, str]:
     return 50, f"must be a whole number from 0 to 100, not {shown(value)}"
 
 
+def check_code(value) -> tuple[int, str]:
+    """The code a one-code document is about: a whole number from 100 to 599."""
+    number = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value)
+    if number is not None and 100 <= number <= 599:
+        return number, ""
+    return 0, f"must be a status code from 100 to 599, not {shown(value)}"
+
+
 def check_role(value) -> tuple[str, str]:
     """The only role is `registry`."""
     if isinstance(value, str) and value.strip().casefold() == "registry":
@@ -139,4 +156,4 @@ def check_role(value) -> tuple[str, str]:
     return "", f"the only role is registry, not {shown(value)}"
 
 
-CHECKS = {"title": check_title, "link": check_link, "trust": check_trust, "role": check_role}
+CHECKS = {"title": check_title, "link": check_link, "trust": check_trust, "role": check_role, "code": check_code}

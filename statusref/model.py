@@ -60,6 +60,7 @@ class ClassName:
     digit: int
     name: str
     line: int
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class StatusCode:
     summary: str = ""
     descriptions: tuple[Description, ...] = ()
     reference: Reference | None = None
+    sources: tuple[str, ...] = ()  # every source that gives the code: with a name, a description or neither
 
     @property
     def class_digit(self) -> int:
@@ -131,6 +133,7 @@ class StatusCode:
         return tuple(n for n in self.names if n.kind == "other")
 
 
+
 @dataclass(frozen=True)
 class StatusClass:
     """One class of codes (1xx to 5xx) as RFC 9110 section 15 defines it."""
@@ -141,6 +144,7 @@ class StatusClass:
     meaning: str
     codes: tuple[int, ...] = ()
     source_names: tuple[Name, ...] = ()
+    descriptions: tuple[Description, ...] = ()
 
     @property
     def label(self) -> str:

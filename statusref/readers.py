@@ -7,21 +7,34 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from .markup import markdown
+from .markup import markdown, plain_text
 from .model import ClassName, Entry, FormerName, Problem
-from .text import clean_name, clean_text, strip_separator
+from .leads import bold_lead, class_label, code_like, drop_marker, entry_like, is_code, parse_lead, range_lead, split_lead
+from .text import FLAG_WORDS, clean_name, clean_text, strip_separator, without_attributes
 
 MD = markdown()
 CLASS_HEADING = re.compile(r"\b([1-5])xx\b", re.I)
 CLASS_WORDS = ((1, "informational"), (2, "success"), (3, "redirect"), (4, "client"), (5, "server"))
 ROLE_WORDS = {
     "former": ("former", "formerly", "old", "previous", "obsolete"),
-    "code": ("code", "status", "number"),
+    "code": ("code", "status", "number", "value"),
+    "constant": ("constant", "constants", "enum", "symbol", "identifier"),
     "description": ("description", "explanation", "details", "detail", "notes", "comment", "definition"),
     "reference": ("reference", "references", "spec", "specification", "rfc", "defined", "source"),
-    "name": ("name", "reason", "meaning", "summary", "phrase", "title", "message"),
+    "name": ("name", "reason", "meaning", "summary", "phrase", "title", "message", "text"),
 }
 MAX_DEPTH = 40
+
+
+@dataclass(frozen=True)
+class Section:
+    """A code heading whose blocks are being gathered as its description."""
+
+    code: int
+    name: str
+    line: int
+    body_start: int
+    level: int
 
 
 @dataclass
@@ -35,8 +48,9 @@ class State:
     class_digit: int | None = None
     class_level: int = 0
     class_line: int = 0
-    section: tuple | None = None
+    section: Section | None = None
     section_blocks: list = field(default_factory=list)
+    stray: list[int] = field(default_factory=list)
 
     def problem(self, line: int, message: str) -> None:
         """Record a problem at a 1-based line."""
@@ -53,14 +67,31 @@ def read_markdown(path: str, text: str) -> tuple[list, list[Problem], str]:
     tokens = MD.parse(text)
     check_depth(state, tokens)
     for block in top_level_blocks(tokens):
-        if state.section and block[0].type != "heading_open":
+        if state.section and not ends_section(state.section, block):
             state.section_blocks.append(block)
             continue
         reader = READERS.get(block[0].type)
         if reader:
             reader(state, block)
     finish_section(state)
+    report_stray(state)
     return state.records, state.problems, first_heading(tokens)
+
+
+def ends_section(section: Section, block: list[Token]) -> bool:
+    """Whether a block ends a code's section: a heading as high as the code's, or one that leads with a code."""
+    if block[0].type != "heading_open":
+        return False
+    lead = parse_lead(heading_text(block[1]))
+    return int(block[0].tag[1]) <= section.level or bool(lead and is_code(lead[0]))
+
+
+def report_stray(state: State) -> None:
+    """One warning for all the lines that look like entries but that no reader could take."""
+    if state.stray:
+        count = len(state.stray)
+        what = "a line looks like an entry" if count == 1 else f"{count} lines look like entries (the first is here)"
+        state.problem(state.stray[0], f"{what} but not in a table, list or heading; not read")
 
 
 def top_level_blocks(tokens: list[Token]):
@@ -74,11 +105,16 @@ def top_level_blocks(tokens: list[Token]):
             start = index + 1
 
 
+def heading_of(text: str) -> str:
+    """The text of a document's first heading."""
+    return first_heading(MD.parse(text)) if "#" in text or "\n=" in text or "\n-" in text else ""
+
+
 def first_heading(tokens: list[Token]) -> str:
     """The text of a document's first heading, or an empty string."""
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
-            return inline_text(tokens[index + 1])
+            return heading_text(tokens[index + 1])
     return ""
 
 
@@ -100,6 +136,18 @@ def inline_text(token: Token) -> str:
     return " ".join("".join(parts).split())
 
 
+def heading_text(token: Token) -> str:
+    """A heading's text without decorations: a trailing attribute list (`{#id}`) or trailing links."""
+    segments, depth = [], 0
+    for child in token.children or ():
+        depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+        if child.type in ("text", "code_inline", "softbreak", "hardbreak"):
+            segments.append((depth > 0, " " if child.type.endswith("break") else child.content))
+    while segments and segments[-1][0] and not all(linked for linked, _ in segments):
+        segments.pop()
+    return without_attributes(" ".join("".join(piece for _, piece in segments).split()))
+
+
 def line_of(block: list[Token]) -> int:
     """The 1-based line where a block starts."""
     return block[0].map[0] + 1 if block[0].map else 0
@@ -113,10 +161,10 @@ def read_heading(state: State, block: list[Token]) -> None:
     finish_section(state)
     level = int(block[0].tag[1])
     line = line_of(block)
-    text = inline_text(block[1])
+    text = heading_text(block[1])
     lead = parse_lead(text)
-    if lead and is_code(lead[0]):
-        state.section = (int(lead[0]), lead[1], line, block[0].map[1])
+    if lead and is_code(lead[0]) and not range_lead(text):
+        state.section = Section(int(lead[0]), lead[1], line, block[0].map[1], level)
         return
     digit = class_of(text)
     if digit:
@@ -162,51 +210,19 @@ def finish_section(state: State) -> None:
     """Turn a code heading and the blocks under it into an entry."""
     if not state.section:
         return
-    code, raw_name, line, body_start = state.section
-    blocks = state.section_blocks
-    text = state.source_lines(body_start, blocks[-1][0].map[1]) if blocks else ""
+    section, blocks = state.section, state.section_blocks
+    text = state.source_lines(section.body_start, blocks[-1][0].map[1]) if blocks else ""
     state.section, state.section_blocks = None, []
-    add_entry(state, code, raw_name, text, line)
+    add_entry(state, section.code, section.name, text, section.line)
 
 
 # --- entries --------------------------------------------------------------
 
 
-def is_code(token: str) -> bool:
-    """Whether a token is a status code: three ASCII digits from 100 to 599."""
-    return len(token) == 3 and token.isascii() and token.isdigit() and token[0] in "12345"
-
-
-def class_label(token: str) -> int | None:
-    """The class digit of a label such as `4xx`, if the token is one."""
-    return int(token[0]) if len(token) == 3 and token[0] in "12345" and token[1:].casefold() == "xx" else None
-
-
-def code_like(token: str) -> bool:
-    """Whether a token looks meant as a code: a digit, then ASCII letters and digits (`40A`, `4xx`)."""
-    return token[:1].isdigit() and token.isascii() and token.isalnum()
-
-
-def parse_lead(text: str) -> tuple[str, str] | None:
-    """Split `404 Not Found`, `404: Not Found` or `` `404` - Not Found `` into the code-like token and the name."""
-    body = text.strip()
-    body = body[1:] if body.startswith("`") else body
-    if not body[:1].isdigit():
-        return None
-    end = 0
-    while end < len(body) and not body[end].isspace() and body[end] not in "`:":
-        end += 1
-    code, rest = body[:end], body[end + 1 :] if body[end : end + 1] == "`" else body[end:]
-    after = rest.lstrip()
-    if after[:1] and after[0] in ":-–—.":
-        return code, after[1:].strip()
-    if rest and not rest[0].isspace():
-        return None
-    return code, after.strip()
-
-
 def report_bad_code(state: State, line: int, token: str) -> None:
-    """Report a code cell or lead that is not a status code."""
+    """Report a code cell or lead that is not a status code; a range of codes is none, and no mistake."""
+    if range_lead(token):
+        return
     if token.isdigit():
         state.problem(line, f"{token} is not a status code: codes run from 100 to 599")
     elif class_label(token):
@@ -217,15 +233,33 @@ def report_bad_code(state: State, line: int, token: str) -> None:
 
 def add_entry(state: State, code: int, raw_name: str, text: str, line: int, reference: str = "") -> None:
     """Clean an entry, check it against its class heading, and keep it."""
-    name, qualifiers = clean_name(raw_name)
-    text = clean_text(text)
-    if not name and not any(q.casefold() == "unused" for q in qualifiers):
-        state.problem(line, f"{code} has no name")
-    if not text and not reference:
-        state.problem(line, f"{code} has no description")
+    entry = entry_of(code, raw_name, text, line, reference)
+    if not entry.name and not entry.text and not entry.qualifiers:
+        state.problem(line, f"{code} has neither a name nor a description")
     if state.class_digit and state.class_digit != code // 100:
         state.problem(line, f"{code} is under the {state.class_digit}xx class heading on line {state.class_line}")
-    state.records.append(Entry(code, name, qualifiers, text, line, reference))
+    state.records.append(entry)
+
+
+def entry_of(code: int, raw_name: str, text: str, line: int, reference: str = "") -> Entry:
+    """An entry with its name split from its qualifiers (`Locked (WebDAV)`) and a cited RFC kept as its reference."""
+    name, qualifiers = clean_name(plain_text(raw_name) if any(c in raw_name for c in "[*_`<&\\") else raw_name)
+    if ("_" in name and " " not in name) or raw_name.strip()[:1] == "`" == raw_name.strip()[-1:]:
+        name = ""  # a constant such as NOT_FOUND or `ValidationError`, not a name
+    kinds = [(qualifier_kind(q), q) for q in qualifiers]
+    cited, notes = [q for k, q in kinds if k == "cited"], [q for k, q in kinds if k == "note"]
+    text = clean_text(text) or "; ".join(n for n in notes if any(c.isalnum() for c in n))
+    kept = tuple(q for k, q in kinds if k == "kept")
+    return Entry(code, name, kept, text, line, reference or ", ".join(cited))
+
+
+def qualifier_kind(qualifier: str) -> str:
+    """What a parenthesis after a name is: a cited RFC, a flag or extension (`WebDAV`) to keep, or a note."""
+    if qualifier[:3].casefold() == "rfc":
+        return "cited"
+    if qualifier[:1].isupper() or qualifier[:1].isdigit() or qualifier.casefold() in FLAG_WORDS:
+        return "kept"
+    return "note"
 
 
 # --- tables ---------------------------------------------------------------
@@ -234,9 +268,12 @@ def add_entry(state: State, code: int, raw_name: str, text: str, line: int, refe
 def read_table(state: State, block: list[Token]) -> None:
     """A pipe table: columns found by their header words, rows read one by one."""
     rows = table_rows(block)
-    roles = header_roles([inline_text(cell) for cell in rows[0][1]])
+    headers = [inline_text(cell) for cell in rows[0][1]]
+    roles = header_roles(headers)
     if "code" not in roles:
-        return
+        return read_grid(state, rows) if headers and all(class_of(h) for h in headers if h) else None
+    if not any(meant_as_code(inline_text(c).strip("*_ ")) for c in column(rows, roles["code"])):
+        return  # a table of something else, whose column happens to be called code or value
     if "former" in roles:
         read_former_rows(state, rows[1:], roles)
         return
@@ -245,9 +282,28 @@ def read_table(state: State, block: list[Token]) -> None:
         return
     outer = state.class_digit, state.class_line
     for line, cells in rows[1:]:
-        check_cell_count(state, line, len(rows[0][1]))
-        read_table_row(state, line, cells, roles)
+        if read_table_row(state, line, cells, roles):
+            check_cell_count(state, line, len(rows[0][1]))
     state.class_digit, state.class_line = outer
+
+
+def meant_as_code(cell: str) -> bool:
+    """Whether a cell holds a code, a class, or three characters meant as a code (`40A`)."""
+    return is_code(cell) or bool(class_label(cell)) or (len(cell) == 3 and code_like(cell)) or range_lead(cell)
+
+
+def column(rows: list[tuple[int, list[Token]]], index: int) -> list[Token]:
+    """The cells of one column, under the header."""
+    return [cells[index] for _, cells in rows[1:] if index < len(cells)]
+
+
+def read_grid(state: State, rows: list[tuple[int, list[Token]]]) -> None:
+    """A table with a class in each header cell and `404 Not Found` in the cells under it."""
+    for line, cells in rows[1:]:
+        for cell_token in cells:
+            lead = parse_lead(inline_text(cell_token))
+            if lead and is_code(lead[0]):
+                add_entry(state, int(lead[0]), lead[1], "", line)
 
 
 def table_rows(block: list[Token]) -> list[tuple[int, list[Token]]]:
@@ -262,29 +318,29 @@ def table_rows(block: list[Token]) -> list[tuple[int, list[Token]]]:
 
 
 def header_roles(headers: list[str]) -> dict[str, int]:
-    """Map each column role (code, name, description, ...) to its column index."""
+    """Map each column role (code, name, description, ...) to its column index; a role goes to its first column."""
     roles: dict[str, int] = {}
     for index, header in enumerate(headers):
-        role = header_role(header)
-        if role and role not in roles:
+        role = next((r for r in header_candidates(header) if r not in roles), None)
+        if role:
             roles[role] = index
     return roles
 
 
-def header_role(header: str) -> str | None:
-    """The role of one header cell, from its words, forgiving typos (`Sumarary`)."""
+def header_candidates(header: str) -> list[str]:
+    """The roles one header cell could play, most likely first, forgiving typos (`Sumarary`)."""
     words = re.findall(r"[a-z]+", header.casefold())
-    vocabulary = {word: role for role, known in ROLE_WORDS.items() for word in known}
-    for role, known in ROLE_WORDS.items():
-        if any(word in known for word in words):
-            return role
+    found = [role for role, known in ROLE_WORDS.items() if any(word in known for word in words)]
+    if found:
+        return found
     import difflib  # only for headers with a typo
 
-    for role, known in ROLE_WORDS.items():
-        for word in words:
-            if len(word) <= 20 and difflib.get_close_matches(word, known, n=1, cutoff=0.75) and vocabulary.get(word, role) == role:
-                return role
-    return None
+    vocabulary = {word: role for role, known in ROLE_WORDS.items() for word in known}
+    return [
+        role for role, known in ROLE_WORDS.items()
+        for word in words
+        if len(word) <= 20 and difflib.get_close_matches(word, known, n=1, cutoff=0.75) and vocabulary.get(word, role) == role
+    ][:1]
 
 
 def check_cell_count(state: State, line: int, expected: int) -> None:
@@ -305,8 +361,8 @@ def cell(cells: list[Token], roles: dict[str, int], role: str) -> Token | None:
     return cells[index] if index is not None and index < len(cells) else None
 
 
-def read_table_row(state: State, line: int, cells: list[Token], roles: dict[str, int]) -> None:
-    """One table row: a class row (`4xx | Client Errors`) or a code entry."""
+def read_table_row(state: State, line: int, cells: list[Token], roles: dict[str, int]) -> bool:
+    """One table row: a class row (`4xx | Client Errors`), a code entry, or neither; whether it was an entry."""
     code = inline_text(cell(cells, roles, "code")).strip("*_ ")
     name_cell, text_cell = cell(cells, roles, "name"), cell(cells, roles, "description")
     name = name_cell.content if name_cell else ""
@@ -314,21 +370,22 @@ def read_table_row(state: State, line: int, cells: list[Token], roles: dict[str,
     reference_cell = cell(cells, roles, "reference")
     reference = inline_text(reference_cell) if reference_cell else ""
     digit = class_label(code)
-    if digit and not text.strip() and (not name or class_of(name) == digit):
+    if digit and (not name or class_of(name) == digit or not text.strip()):
         state.class_digit, state.class_line = digit, line
-        state.records.append(ClassName(digit, clean_text(name) or code, line))
-        return
-    if not code and not name.strip() and not text.strip():
-        return
+        state.records.append(ClassName(digit, clean_text(name) or code, line, clean_text(text)))
+        return False
+    if (not code and not name.strip() and not text.strip()) or name.strip("*_ ").casefold() == "unassigned":
+        return False
     if not is_code(code):
         report_bad_code(state, line, code or "(empty)")
-        return
+        return not range_lead(code)
     bold = bold_lead(text)
     if bold and (bold[0].rstrip().endswith(":") or bold[1].lstrip().startswith(":")):
         if not name.strip():
             name = bold[0]
         text = bold[1].lstrip().lstrip(": ")
     add_entry(state, int(code), name, text, line, reference)
+    return True
 
 
 def read_former_rows(state: State, rows: list, roles: dict[str, int]) -> None:
@@ -366,127 +423,130 @@ def list_items(block: list[Token]) -> list[list[Token]]:
 
 
 def read_list_item(state: State, item: list[Token]) -> None:
-    """One item: an entry, a class with entries nested under it, or something else."""
+    """One item: an entry, a class or range with entries nested under it, or something else."""
     children = list(top_level_blocks(item))
     if not children or children[0][0].type != "paragraph_open":
         return
     line = line_of(children[0])
     lead, rest = split_lead(children[0][1].content)
+    if group_digit(lead) is not None:
+        return read_group(state, lead, rest, children[1:], line)
     parsed = parse_lead(lead)
     if parsed and is_code(parsed[0]):
-        text = join_description(state, rest, children[1:])
-        add_entry(state, int(parsed[0]), parsed[1], text, line)
-    elif not parsed and class_of(lead) and class_label(lead.split()[0] if lead.split() else ""):
-        outer = state.class_digit, state.class_line
-        state.class_digit, state.class_line = class_of(lead), line
-        for nested in children[1:]:
-            if nested[0].type in ("bullet_list_open", "ordered_list_open"):
-                read_list(state, nested)
-        state.class_digit, state.class_line = outer
+        name = parsed[1]
+        if not name and len(children) == 1 and looks_like_name(rest):
+            name, rest = rest, ""
+        add_entry(state, int(parsed[0]), name, join_description(state, rest, children[1:]), line)
     elif parsed and code_like(parsed[0]) and len(parsed[0]) > 1:
         report_bad_code(state, line, parsed[0])
 
 
-def split_lead(content: str) -> tuple[str, str]:
-    """Split an item's first paragraph into its lead (code and name) and the rest."""
-    bold = bold_lead(content)
-    if bold:
-        lead, rest = bold[0].strip(), bold[1]
-        after = rest.lstrip(" \t")
-        if is_code(lead.strip("`")) and after and not after.startswith((":", "\n")):
-            more, rest = plain_lead(after)
-            lead = f"{lead} {more}"
-    else:
-        lead, rest = plain_lead(content)
-        if is_code(lead.strip().strip("`")):
-            more, after = plain_lead(strip_separator(rest))
-            if strip_separator(after) != after.lstrip():
-                lead, rest = f"{lead} {more}", after
-    return lead.strip().rstrip(":").strip(), strip_separator(rest).strip()
+def group_digit(lead: str) -> int | None:
+    """The class of an item that heads a group of codes: `4xx - Client errors` gives 4, `100-199` gives 1, `1xx-5xx` 0."""
+    words = lead.split()
+    label = class_label(words[0].strip("`*_")) if words else None
+    if label and not range_lead(lead):
+        return label
+    if not range_lead(lead):
+        return None
+    digits = [c for c in lead if c.isdigit()]
+    return int(digits[0]) if digits[0] == digits[-1] or digits[-1] == "0" else 0
 
 
-def bold_lead(text: str) -> tuple[str, str] | None:
-    """`**404 Not Found**: rest` split into the bold text and everything after it."""
-    body = text.lstrip()
-    marker = body[:2]
-    close = body.find(marker, 3) if marker in ("**", "__") else -1
-    return (body[2:close], body[close + 2 :]) if close > 0 else None
+def read_group(state: State, lead: str, rest: str, blocks: list[list[Token]], line: int) -> None:
+    """A class or range item: its name, then the lists nested under it, read within that class."""
+    digit = group_digit(lead)
+    if digit and rest and looks_like_name(rest):
+        state.records.append(ClassName(digit, clean_text(rest), line))
+    outer = state.class_digit, state.class_line
+    state.class_digit, state.class_line = digit or None, line
+    for nested in blocks:
+        if nested[0].type in ("bullet_list_open", "ordered_list_open"):
+            read_list(state, nested)
+    state.class_digit, state.class_line = outer
 
 
-def plain_lead(content: str) -> tuple[str, str]:
-    """Split at the first `: `, ` - ` or line end: the lead (code and name), and the rest from the separator."""
-    text = content.lstrip()
-    newline = text.find("\n")
-    newline = len(text) if newline < 0 else newline
-    run = None
-    for index in range(len(text)):
-        char = text[index]
-        if char.isspace():
-            run = index if run is None else run
-            continue
-        start = index if run is None else run
-        colon = char == ":" and (index + 1 == len(text) or text[index + 1].isspace())
-        dash = char in "-–—" and run is not None and index + 1 < len(text) and text[index + 1].isspace()
-        if (colon or dash) and start <= newline:
-            return text[:start], text[start:]
-        if index >= newline:
-            break
-        run = None
-    return text[:newline], text[newline:]
+def looks_like_name(text: str) -> bool:
+    """Whether the text after a code is a name (`Not Found`) rather than a sentence of description."""
+    words = text.split()
+    plain = "`" not in text and "\n" not in text.strip() and ". " not in text
+    return 0 < len(words) <= 6 and plain and not text.rstrip().endswith((".", "!", "?", ":", ";", ","))
 
 
 def join_description(state: State, rest: str, blocks: list[list[Token]]) -> str:
-    """The description of a list entry: the rest of its line and its nested blocks."""
-    parts = [rest] if rest else []
-    for block in blocks:
-        parts.append(textwrap.dedent(state.source_lines(block[0].map[0], block[0].map[1])))
-    if not rest and len(blocks) == 1 and len(list_items(blocks[0])) == 1:
-        parts = [drop_marker(textwrap.dedent(parts[0]))]
-    return "\n\n".join(part.strip("\n") for part in parts)
+    """The description of a list entry: the rest of its line and its nested blocks.
+
+    A single nested item is the description itself, also when it starts with `: ` as definitions do.
+    """
+    texts = [textwrap.dedent(state.source_lines(block[0].map[0], block[0].map[1])) for block in blocks]
+    if not rest and blocks and blocks[0][0].type.endswith("list_open") and len(list_items(blocks[0])) == 1:
+        texts[0] = strip_definition_mark(drop_marker(texts[0]))
+    return "\n\n".join(part.strip("\n") for part in ([rest] if rest else []) + texts)
 
 
-def drop_marker(text: str) -> str:
-    """A one-item list's text without its bullet or number."""
+def strip_definition_mark(text: str) -> str:
+    """A definition without its leading `:` (or `~`) mark."""
     body = text.lstrip()
-    digits = len(body) - len(body.lstrip("0123456789"))
-    if body[:1] in ("-", "*", "+"):
-        rest = body[1:]
-    elif digits and body[digits : digits + 1] in (".", ")"):
-        rest = body[digits + 1 :]
-    else:
-        return text
-    return rest.lstrip() if rest[:1].isspace() else text
+    return body[1:].lstrip(" \t") if body[:1] in (":", "~") and body[1:2] in (" ", "\t", "\n") else text
+
+
+def read_deflist(state: State, block: list[Token]) -> None:
+    """A definition list: each term a code and name (`404 Not Found`), its definitions the description."""
+    terms: list[tuple[Token, int, list[str]]] = []
+    start = 0
+    for index, token in enumerate(block):
+        if token.level != 1:
+            continue
+        if token.type == "dt_open":
+            terms.append((block[index + 1], token.map[0] + 1, []))
+        elif token.type == "dd_open":
+            start = index
+        elif token.type == "dd_close" and terms:
+            terms[-1][2].append(definition_text(state, block[start + 1 : index]))
+    for term, line, definitions in terms:
+        lead = parse_lead(heading_text(term))
+        if lead and is_code(lead[0]):
+            add_entry(state, int(lead[0]), lead[1], "\n\n".join(d for d in definitions if d), line)
+
+
+def definition_text(state: State, inner: list[Token]) -> str:
+    """The source text of one definition, without its `:` mark."""
+    maps = [token.map for token in inner if token.map]
+    if not maps:
+        return ""
+    lines = state.lines[maps[0][0] : max(end for _, end in maps)]
+    return (strip_definition_mark(lines[0]) + "\n" + textwrap.dedent("\n".join(lines[1:]))).strip()
 
 
 # --- paragraphs -----------------------------------------------------------
 
 
 def read_paragraph(state: State, block: list[Token]) -> None:
-    """A loose paragraph is prose, unless a line looks like an entry that could not be read."""
+    """Prose, or lines of `404 | Not Found` under `4XX CLIENT ERROR`; a line that only looks like an entry is noted."""
     start, end = block[0].map
     lines = state.lines[start:end]
     if sum(line.lstrip().startswith("|") for line in lines) >= 2:
         state.problem(start + 1, "looks like a table but has no separator row (| --- | --- |) under its header; not read")
         return
-    for offset, line in enumerate(lines):
-        code = entry_like(line)
-        if code:
-            state.problem(start + offset + 1, f"looks like an entry for {code} but is not in a table, list or heading; not read")
+    outer = state.class_digit, state.class_line
+    for number, line in enumerate(lines, start=start + 1):
+        words = line.split()
+        entry = pipe_entry(line)
+        if words and class_label(words[0]) and "|" not in line:
+            state.class_digit, state.class_line = class_label(words[0]), number
+        elif entry:
+            add_entry(state, int(entry[0]), entry[1], "", number)
+        elif entry_like(line) and not range_lead(line.lstrip(" -*`|")):
+            state.stray.append(number)
+    state.class_digit, state.class_line = outer
 
 
-def entry_like(line: str) -> str:
-    """The code of a prose line that looks like an entry (`404 | Not Found`, `` `404`: gone ``), else ``."""
-    body = line.lstrip().lstrip("|*_`>#-").lstrip()
-    body = body[1:] if body.startswith("`") else body
-    digits = len(body) - len(body.lstrip("0123456789"))
-    if not 2 <= digits <= 4:
-        return ""
-    end = digits + (1 if body[digits : digits + 1].isascii() and body[digits : digits + 1].isalpha() else 0)
-    code, rest = body[:end], body[end + 1 :] if body[end : end + 1] == "`" else body[end:]
-    after = rest.lstrip()
-    if after[:1] and after[0] in "|:*_–—-":
-        return code
-    return code if after[:1].isascii() and after[:1].isupper() and after != rest else ""
+def pipe_entry(line: str) -> tuple[str, str] | None:
+    """A line `404 | Not Found`, without table pipes around it: the code and the name."""
+    cells = [cell.strip() for cell in line.split("|")]
+    if len(cells) != 2 or not is_code(cells[0].strip("`*")) or not cells[1]:
+        return None
+    return cells[0].strip("`*"), cells[1]
 
 
 READERS = {
@@ -495,4 +555,5 @@ READERS = {
     "bullet_list_open": read_list,
     "ordered_list_open": read_list,
     "paragraph_open": read_paragraph,
+    "dl_open": read_deflist,
 }

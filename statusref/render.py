@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .cache import Cache
+from .markup import render_description
 from .model import Model, Problem, StatusCode
 from .sources import cache_key
 from .urls import Urls, hosted
@@ -64,23 +65,42 @@ def make_env(templates: Path) -> Environment:
 
 
 def describe(model: Model, urls: Urls, cache: Cache) -> tuple[dict, dict, list[Problem]]:
-    """Every description as HTML, which codes each code's descriptions mention, and markup problems."""
-    from .markup import render_description
-
+    """Every description of codes and classes as HTML, which codes each code mentions, and markup problems."""
     known = frozenset(c.code for c in model.codes)
     known_key = cache_key(repr(sorted(known)), repr(urls.offline))
-    html, mentions, problems = {}, {}, []
-    for code in model.codes:
-        link = urls.linker(urls.path("code", code.code))
+    html, mentions, found = {}, {}, []
+    pages = [(c.code, urls.path("code", c.code), c.code, c.descriptions) for c in model.codes]
+    pages += [(c.label, urls.path("class", c.digit), None, c.descriptions) for c in model.classes]
+    for key, path, own, descriptions in pages:
+        link = urls.linker(path)
         rendered = []
-        for d in code.descriptions:
-            make = lambda d=d: Rendered(*render_description(d.text, code.code, known, lambda n: link("code", n)))  # noqa: E731
-            rendered.append(cache.get("html", cache_key(known_key, str(code.code), d.text), make, Rendered))
+        for d in descriptions:
+            make = lambda d=d: Rendered(*render_description(d.text, own, known, lambda n: link("code", n)))  # noqa: E731
+            rendered.append(cache.get("html", cache_key(known_key, path, d.text), make, Rendered))
             label = model.source(d.source).label or model.source(d.source).path
-            problems += [Problem(label, d.line, f"{code.code}: {w}") for w in rendered[-1].warnings]
-        html[code.code] = [(d, Markup(r.html)) for d, r in zip(code.descriptions, rendered)]
-        mentions[code.code] = {n for r in rendered for n in r.mentions}
-    return html, mentions, problems
+            found += [(label, d.line, key, warning) for warning in rendered[-1].warnings]
+        html[key] = [(model.source(d.source), d, Markup(r.html)) for d, r in zip(descriptions, rendered)]
+        if own is not None:
+            mentions[key] = {n for r in rendered for n in r.mentions}
+    return html, mentions, markup_problems(found)
+
+
+def markup_problems(found: list[tuple[str, int, object, str]]) -> list[Problem]:
+    """Markup warnings: each one when a document has them in one description, else one for the document."""
+    by_path: dict[str, list] = {}
+    for one in found:
+        by_path.setdefault(one[0], []).append(one)
+    problems = []
+    for path, warnings in by_path.items():
+        kinds = sorted({warning for _, _, _, warning in warnings})
+        keys = {key for _, _, key, _ in warnings}
+        more = f"; and {len(kinds) - 3} more" if len(kinds) > 3 else ""
+        if len(keys) == 1:
+            message = f"{keys.pop()}: {'; '.join(kinds[:3])}{more}"
+        else:
+            message = f"{len(keys)} descriptions are not shown exactly as written: {'; '.join(kinds[:3])}{more} (the first is here)"
+        problems.append(Problem(path, min(line for _, line, _, _ in warnings), message))
+    return problems
 
 
 def related(code: int, mentions: dict, known) -> list[int]:
@@ -97,7 +117,7 @@ def render_site(model: Model, urls: Urls, settings: Settings, cache: Cache | Non
     page = Pager(env, urls, model, settings.date)
     files = [page("index", None, "index.html", {})]
     for cls in model.classes:
-        files.append(page("class", cls.digit, "class.html", class_context(model, cls, urls)))
+        files.append(page("class", cls.digit, "class.html", class_context(model, cls, urls, html)))
     for number, code in enumerate(model.codes):
         files.append(page("code", code.code, "code.html", code_context(model, number, html, mentions, urls)))
         if progress:
@@ -136,11 +156,11 @@ def neighbours(kind: str, items: list, index: int, urls: Urls, key, label) -> di
     return {"label": WORDS["pager"][kind], "prev": prev, "next": nxt}
 
 
-def class_context(model: Model, cls, urls: Urls) -> dict:
+def class_context(model: Model, cls, urls: Urls, html: dict) -> dict:
     """What a class page shows: its codes and its neighbours."""
     index = model.classes.index(cls)
     chain = neighbours("class", list(model.classes), index, urls, lambda c: c.digit, lambda c: f"{c.label} {c.name}")
-    return {"cls": cls, "codes": [model.code(n) for n in cls.codes], "chain": chain}
+    return {"cls": cls, "codes": [model.code(n) for n in cls.codes], "chain": chain, "descriptions": html[cls.label]}
 
 
 def code_context(model: Model, index: int, html: dict, mentions: dict, urls: Urls) -> dict:
@@ -150,7 +170,7 @@ def code_context(model: Model, index: int, html: dict, mentions: dict, urls: Url
     return {
         "code": code,
         "cls": model.status_class(code.class_digit),
-        "descriptions": [(model.source(d.source), d, body) for d, body in html[code.code]],
+        "descriptions": html[code.code],
         "chain": chain,
         "related": [model.code(n) for n in related(code.code, mentions, model.index["code"])],
         "mentioned_by": [model.code(n) for n in sorted(mentions) if code.code in mentions[n]],
@@ -211,7 +231,7 @@ def api_record(code: StatusCode, urls: Urls) -> dict:
         "summary": code.summary,
         "url": urls.absolute(urls.path("code", code.code)),
         "reference": {"text": code.reference.text, "url": code.reference.url} if code.reference else None,
-        "sources": sorted({d.source for d in code.descriptions}),
+        "sources": list(code.sources),
     }
 
 

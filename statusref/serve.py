@@ -79,9 +79,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         """Answer the reload endpoints and the site's files."""
+        raw = urlsplit(self.path).path
         try:
-            path = unquote_to_bytes(urlsplit(self.path).path).decode("utf-8")
+            path = unquote_to_bytes(raw).decode("utf-8") if well_escaped(raw) else None
         except (UnicodeDecodeError, ValueError):
+            path = None
+        if path is None:
             return self.reply(400, b"Bad request\n", "text/plain")
         if path == "/__serve/version":
             return self.reply(200, str(self.served.version).encode(), "text/plain")
@@ -96,9 +99,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """One file of the site, a redirect for a folder named without its slash, or the site's 404 page."""
         root = self.served.out
         file = root / name
-        if file.is_dir():
-            return self.redirect(path + "/")
-        if not file.is_file():
+        try:
+            hidden = any(part.startswith(".") for part in name.split("/"))
+            if file.is_dir() and not hidden:
+                return self.redirect(path + "/")
+            found = file.is_file() and not hidden
+        except OSError:  # a name too long for the file system, say: no such page
+            found = False
+        if not found:
             page = root / self.urls.path("notfound")
             body = page.read_bytes() if page.is_file() else b"Not found\n"
             return self.reply(404, with_reload(body), "text/html; charset=utf-8")
@@ -123,6 +131,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(body)
+
+
+def well_escaped(path: str) -> bool:
+    """Whether every `%` in a path starts an escape of two hexadecimal digits."""
+    at = path.find("%")
+    while at >= 0:
+        if len(path) < at + 3 or any(c not in "0123456789abcdefABCDEF" for c in path[at + 1 : at + 3]):
+            return False
+        at = path.find("%", at + 3)
+    return True
 
 
 def with_reload(html: bytes) -> bytes:

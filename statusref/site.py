@@ -95,7 +95,7 @@ class Bundle(Folder):
         """Write the zip, dated by SOURCE_DATE_EPOCH or 1980-01-01."""
         epoch = source_epoch()
         stamp = utc(max(epoch, 315532800)).timetuple()[:6] if epoch else (1980, 1, 1, 0, 0, 0)
-        write_bundle(self.out, zip_bytes(files, BUNDLE_FOLDER, stamp))
+        write_bundle(self.out, zip_bytes(files, BUNDLE_FOLDER, stamp), say)
 
 
 class Nothing(Folder):
@@ -118,7 +118,7 @@ def source_epoch() -> int | None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return None
-    if not (value.isascii() and value.isdigit()) or int(value) > LATEST_EPOCH:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > LATEST_EPOCH:
         raise BuildError(f"SOURCE_DATE_EPOCH={value[:30]!r} is not a date: give whole seconds since 1970, up to year 9999")
     return int(value)
 

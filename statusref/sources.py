@@ -9,7 +9,8 @@ from pathlib import Path
 from .cache import Cache
 from .meta import read_meta
 from .model import ClassName, Entry, FormerName, Problem, Source
-from .text import decode, normalise
+from .leads import is_code, parse_lead
+from .text import decode, drop_macros, normalise
 
 SUFFIXES = (".md", ".markdown")
 MAX_BYTES = 2 * 1024 * 1024
@@ -22,6 +23,7 @@ class Parsed:
     source: Source
     records: tuple[Entry | FormerName | ClassName, ...]
     problems: tuple[Problem, ...]
+    refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,9 @@ class Found:
 
 
 def shown(name: str) -> str:
-    """A file name as text, with bytes that are not UTF-8 shown as escapes."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A file name as text, with bytes that are not UTF-8 and characters that do not print shown as escapes."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text if text.isprintable() else "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
 def discover(content: Path) -> list[Found]:
@@ -63,16 +66,18 @@ def visit(entry: os.DirEntry, prefix: str, root: str, folders: list) -> list[Fou
     label = shown(entry.path)
     if entry.is_symlink():
         target = os.path.realpath(entry.path)
-        if os.path.commonpath([root, target]) != root:
-            return [Found(shown(rel), label, None, "links outside the content folder; not read")]
-        if os.path.isdir(target):
+        inside = os.path.commonpath([root, target]) == root
+        if os.path.isdir(target) or Path(entry.name).suffix.lower() in SUFFIXES:
+            if not inside:
+                return [Found(shown(rel), label, None, "links outside the content folder; not read")]
+        if os.path.isdir(target) or not inside:
             return []
     elif entry.is_dir(follow_symlinks=False):
         folders.append((path, rel + "/"))
         return []
     if Path(entry.name).suffix.lower() not in SUFFIXES:
         return []
-    trouble = "" if shown(rel) == rel else "file name is not UTF-8; rename it"
+    trouble = "" if shown(rel) == rel else "file name is not UTF-8 or does not print; rename it"
     return [Found(shown(rel), label, path, trouble)]
 
 
@@ -112,19 +117,27 @@ def load_one(found: Found, cache: Cache) -> Parsed:
     """One document, read or taken from the cache."""
     if found.path is None:
         source = Source(id=source_id(found.rel), path=found.rel, title=found.rel, label=found.label)
-        return Parsed(source, (), (Problem(found.label, 1, found.trouble),))
+        return Parsed(source, (), (Problem(found.label, 1, found.trouble),), refused=True)
     data, trouble = read_file(found.path)
     sidecar_path = found.path.with_suffix(".toml")
-    side, side_trouble = b"", ""
-    if sidecar_path.is_symlink():
-        side_trouble = "metadata file is a link; not read"
-    elif sidecar_path.is_file():
-        side, side_trouble = read_file(sidecar_path)
+    side, side_trouble = read_sidecar(sidecar_path)
     key = cache_key(found.label, data, side, trouble + side_trouble + found.trouble)
     parsed = cache.get("parsed", key, lambda: parse_found(found, data, side, trouble), Parsed)
     if side_trouble:
         parsed = replace(parsed, problems=parsed.problems + (Problem(shown(str(sidecar_path)), 1, side_trouble),))
     return parsed
+
+
+def read_sidecar(path: Path) -> tuple[bytes, str]:
+    """The metadata file beside a source, if there is one, or the reason it was not read."""
+    if len(os.fsencode(path.name)) > 255:  # no file can have that name, so there is no metadata file
+        return b"", ""
+    try:
+        if path.is_symlink():
+            return b"", "metadata file is a link; not read"
+        return read_file(path) if path.is_file() else (b"", "")
+    except OSError as err:
+        return b"", f"metadata file cannot be read: {err.strerror or err}"
 
 
 def cache_key(*parts: str | bytes) -> str:
@@ -166,14 +179,52 @@ def parse_source(rel: str, data: bytes, sidecar: bytes = b"", label: str = "", t
         text = normalise(text)
     meta, text, found = read_meta(label, text, sidecar)
     problems.extend(found)
-    from .readers import read_markdown  # only when a source must be read: warm builds need no reader
+    text, macros, first = drop_macros(text)
+    if macros:
+        what = "a template macro ({{...}}, {% %}) is" if macros == 1 else f"{macros} template macros ({{{{...}}}}, {{% %}}) are"
+        problems.append(Problem(label, first, f"{what} not Markdown: the words shown are kept, the rest dropped"))
+    from .readers import heading_of, read_markdown  # only when a source must be read: warm builds need no reader
 
-    records, found, heading = read_markdown(label, text) if text.strip() else ([], [], "")
+    heading = heading_of(text)
+    single = one_code(meta, rel, heading)
+    if single:
+        records, found = [single_entry(single, text)], []
+    else:
+        records, found, heading = read_markdown(label, text) if text.strip() else ([], [], "")
     problems.extend(found)
     if text.strip() and not records and not found:
         problems.append(Problem(label, 1, "no status codes found: expected a table, list or headings of codes"))
     source = make_source(rel, label, meta, heading)
     return Parsed(source, tuple(records), tuple(problems))
+
+
+def one_code(meta: dict, rel: str, heading: str) -> tuple[int, str] | None:
+    """The code and name of a document about one code: from `code:` and `title:`, a title or a file name like `404-not-found.md`."""
+    title = parse_lead(meta.get("title", ""))
+    if "code" in meta:
+        name = title[1] if title and title[0] == str(meta["code"]) else meta.get("title", "")
+        return meta["code"], name
+    if title and is_code(title[0]):
+        return int(title[0]), title[1]
+    parts = rel.split("/")
+    stem = parts[-2] if parts[-1].rsplit(".", 1)[0] == "index" and len(parts) > 1 else parts[-1].rsplit(".", 1)[0]
+    number, _, words = stem.replace("_", "-").partition("-")
+    if not is_code(number):
+        return None
+    lead = parse_lead(heading)
+    name = lead[1] if lead and lead[0] == number else " ".join(w.capitalize() for w in words.split("-") if w)
+    return int(number), name
+
+
+def single_entry(single: tuple[int, str], text: str) -> Entry:
+    """The entry of a one-code document: all of its body (but a first heading naming the code) is the description."""
+    from .readers import entry_of
+
+    lines = text.split("\n")
+    first = next((n for n, line in enumerate(lines) if line.strip()), len(lines))
+    if first < len(lines) and lines[first].lstrip().startswith("#") and str(single[0]) in lines[first]:
+        first = next((n for n in range(first + 1, len(lines)) if lines[n].strip()), len(lines))
+    return entry_of(single[0], single[1], "\n".join(lines[first:]), first + 1)
 
 
 def make_source(rel: str, label: str, meta: dict, heading: str) -> Source:
@@ -210,6 +261,9 @@ def unique_ids(parsed: list[Parsed]) -> list[Parsed]:
     taken: dict[str, str] = {}
     result = []
     for one in parsed:
+        if one.refused:
+            result.append(one)
+            continue
         wanted, number, source = one.source.id, 1, one.source
         while source.id in taken:
             number += 1

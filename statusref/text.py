@@ -84,11 +84,12 @@ def clean_name(raw: str) -> tuple[str, tuple[str, ...]]:
         inner = name[start + 1 : end - 1]
         if start < 0 or ")" in inner:
             break
-        qualifiers.insert(0, inner.strip())
+        qualifiers.append(inner.strip())
         end = start
         while end and name[end - 1] in " :-–—\t":
             end -= 1
-    name = name[:end]
+    name = name[:end].strip(" *_`:.-–—\t")
+    qualifiers.reverse()
     if name.casefold() in FLAG_WORDS:
         qualifiers.insert(0, name)
         name = ""
@@ -119,3 +120,70 @@ def strip_separator(text: str) -> str:
     """Text without a leading separator such as `:` or `-` and the spaces around it."""
     text = text.lstrip()
     return text[1:].lstrip() if text[:1] and text[0] in SEPARATORS else text
+
+
+FLAG_MACROS = {"deprecated_inline": " (Deprecated)", "experimental_inline": " (Experimental)", "non-standard_inline": " (Non-standard)"}
+
+
+def drop_macros(text: str) -> tuple[str, int, int]:
+    """Template macros (`{{...}}`, `{% ... %}`) outside code replaced by their human text; how many, the first line."""
+    lines = text.split("\n")
+    fence, count, first = "", 0, 0
+    for index, line in enumerate(lines):
+        mark = line.lstrip()[:3]
+        if fence or mark in ("```", "~~~"):
+            fence = "" if mark == fence else (fence or mark)
+            continue
+        if "{{" in line or "{%" in line:
+            parts = line.split("`")
+            found = 0
+            for at in range(0, len(parts), 2):  # even parts are outside code spans
+                parts[at], more = macros_in(parts[at])
+                found += more
+            if found:
+                lines[index] = "`".join(parts)
+                count, first = count + found, first or index + 1
+    return "\n".join(lines), count, first
+
+
+def macros_in(text: str) -> tuple[str, int]:
+    """One stretch of text with each macro replaced by its human text; and how many there were."""
+    last = {"{{": text.rfind("}}"), "{%": text.rfind("%}")}
+    kept, pos, count = [], 0, 0
+    at = text.find("{")
+    while at >= 0:
+        opening = text[at : at + 2]
+        if last.get(opening, -1) > at + 1:  # a closing mark follows, so this find ends at one
+            end = text.find("}}" if opening == "{{" else "%}", at + 2)
+            kept.append(text[pos:at] + (macro_text(text[at + 2 : end]) if opening == "{{" else ""))
+            pos, count = end + 2, count + 1
+        at = text.find("{", max(pos, at + 1))
+    kept.append(text[pos:])
+    return "".join(kept), count
+
+
+def macro_text(inner: str) -> str:
+    """What a reader should see of a macro: its last quoted argument, a number argument, a flag, or nothing."""
+    inner = inner.strip()
+    if inner[:1] in ("<", "%"):  # a Hugo shortcode: markup, not text
+        return ""
+    inner = inner.strip("-").strip()
+    if inner in FLAG_MACROS:
+        return FLAG_MACROS[inner]
+    for quote in ('"', "'"):
+        end = inner.rfind(quote)
+        start = inner.rfind(quote, 0, end) if end > 0 else -1
+        if start >= 0:
+            return inner[start + 1 : end]
+    args = inner[inner.find("(") + 1 : inner.rfind(")")] if "(" in inner else ""
+    first = args.split(",")[0].strip()
+    return first if first.isdigit() else ""
+
+
+def without_attributes(text: str) -> str:
+    """Text without a trailing attribute list as kramdown and Pandoc write them: `{#id}`, `{: .class}`, `{.class}`."""
+    stripped = text.rstrip()
+    brace = stripped.rfind("{") if stripped.endswith("}") else -1
+    if brace >= 0 and stripped[brace + 1 : brace + 2] in ("#", ":", ".") and (brace == 0 or stripped[brace - 1].isspace()):
+        return stripped[:brace].rstrip()
+    return text

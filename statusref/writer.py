@@ -64,23 +64,43 @@ class Writer:
         return True
 
 
+FIRST_VERSION_FILES = {"index.html", "404.html", "api", "static", "sources", "sitemap.xml", "robots.txt"}
+
+
+def plain_file(path: Path) -> bool:
+    """Whether a path is a regular file itself, not a link to one."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def marked(folder: Path) -> bool:
+    """Whether a real folder holds this program's marker, itself a real file."""
+    return not folder.is_symlink() and folder.is_dir() and plain_file(folder / MARKER)
+
+
 def owned(folder: Path) -> bool:
     """Whether a folder is output this program made: it holds the marker, or is a site of the first version."""
-    if folder.is_symlink() or not folder.is_dir():
-        return False
-    return (folder / MARKER).is_file() or first_version_site(folder)
+    return marked(folder) or (not folder.is_symlink() and folder.is_dir() and first_version_site(folder))
 
 
 def first_version_site(folder: Path) -> bool:
-    """A site built before the marker existed, known by its index page and its API file."""
+    """A site built before the marker existed: only the files that version wrote, and its API file."""
+    for entry in folder.iterdir():
+        name = entry.name
+        pages = name.isdigit() and len(name) == 3 or (len(name) == 3 and name[0] in "12345" and name[1:] == "xx")
+        if name not in FIRST_VERSION_FILES and not pages:
+            return False
     api = folder / "api" / "codes.json"
-    if not (folder / "index.html").is_file() or not api.is_file() or api.stat().st_size > 1 << 20:
+    if not plain_file(api) or api.stat().st_size > 1 << 20:
         return False
     try:
         data = json.loads(api.read_bytes())
     except ValueError:
         return False
-    return isinstance(data, dict) and data.get("version") == 1 and isinstance(data.get("codes"), list)
+    codes = data.get("codes") if isinstance(data, dict) and data.get("version") == 1 else None
+    return bool(codes) and isinstance(codes, list) and all(isinstance(c, dict) and "url" in c for c in codes)
 
 
 def check_replaceable(out: Path) -> None:
@@ -96,23 +116,27 @@ def check_replaceable(out: Path) -> None:
 
 
 def mark(folder: Path) -> None:
-    """Put the marker in a folder this program made."""
-    (folder / MARKER).write_bytes(MARKER_TEXT)
+    """Put the marker in a folder this program made, never through a link."""
+    handle = os.open(folder / MARKER, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(MARKER_TEXT)
 
 
 def remove_owned(folder: Path) -> None:
-    """Delete a folder, but only if this program made it or it is empty."""
+    """Delete a folder, but only if this program made it."""
     if owned(folder):
         shutil.rmtree(folder)
-    elif folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
-        folder.rmdir()
 
 
 @contextmanager
 def locked(out: Path, say=None):
-    """Hold the one lock of an output folder, waiting (and saying so) while another build holds it."""
+    """Hold the one lock of an output, waiting (and saying so) while another build holds it."""
     lock = out.with_name(f".{out.name}.lock")
-    with open(lock, "a") as handle:
+    try:
+        descriptor = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as err:
+        raise WriteError(f"{lock} cannot be used as a lock ({err.strerror}); remove it if it is a link") from None
+    with os.fdopen(descriptor, "r+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -147,6 +171,8 @@ def publish(files: list[tuple[str, bytes]], out: Path, say=None, published=None)
             if published:
                 published()
         finally:
+            if fresh.is_dir() and not fresh.is_symlink() and not any(fresh.iterdir()):
+                fresh.rmdir()  # the empty folder that stood where the site now is
             remove_owned(fresh)
 
 
@@ -154,8 +180,8 @@ def remove_leftovers(out: Path) -> None:
     """Remove the staging folders that killed builds left beside `out`: called under its lock, so none is live."""
     prefix = f".{out.name}.new-"
     for entry in out.parent.iterdir():
-        if entry.name.startswith(prefix):
-            remove_owned(entry)
+        if entry.name.startswith(prefix) and marked(entry):
+            shutil.rmtree(entry)
 
 
 def swap_in(fresh: Path, out: Path) -> None:
@@ -200,13 +226,15 @@ def our_zip(path: Path) -> bool:
         return False
 
 
-def write_bundle(target: Path, data: bytes) -> None:
-    """Write the bundle, replacing only a missing file or a bundle this program wrote."""
-    if target.is_symlink() or (target.exists() and not target.is_file()):
-        raise WriteError(f"{target} is not a plain file: not replacing it")
-    if target.exists() and not our_zip(target):
-        raise WriteError(f"{target} is not a bundle this program wrote: not replacing it")
-    write_atomic(target, data)
+def write_bundle(target: Path, data: bytes, say=None) -> None:
+    """Write the bundle under its lock, replacing only a missing file or a bundle this program wrote."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with locked(target, say):
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            raise WriteError(f"{target} is not a plain file: not replacing it")
+        if target.exists() and not our_zip(target):
+            raise WriteError(f"{target} is not a bundle this program wrote: not replacing it")
+        write_atomic(target, data)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

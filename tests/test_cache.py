@@ -1,5 +1,6 @@
 """The build cache: plain JSON that is never run; anything odd in it is discarded with one warning."""
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -30,11 +31,13 @@ def build_again(project: Path) -> tuple[str, str]:
 def test_the_cache_holds_only_plain_json(project):
     cache = project / ".cache" / "statusref"
     files = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
-    assert files[:2] == [MARKER, "html.json"] and files[-1] == "version"
+    assert files[:3] == [MARKER, ".store.lock", "html.json"] and files[-1] == "version"
     parsed = [f for f in files if f.startswith("parsed/")]
     assert len(parsed) == len(list(CONTENT.glob("*.md"))) and all(f.endswith(".json") for f in parsed)
     for name in ["html.json"] + parsed:
-        json.loads((cache / name).read_bytes())
+        signature, body = (cache / name).read_bytes().split(b"\n", 1)
+        assert len(signature) == 64 and int(signature, 16) >= 0
+        json.loads(body)
     assert build_again(project)[0] == ""
 
 
@@ -43,7 +46,7 @@ def test_a_warm_build_gives_the_same_site(project):
     assert build_again(project) == ("", before)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "wrong shape", "deep", "pickle"])
+@pytest.mark.parametrize("damage", ["garbage", "wrong shape", "well formed", "deep", "pickle", "pipe"])
 def test_a_crafted_cache_is_discarded_with_one_warning(project, damage):
     before = tree_hash(project / "site")
     cache = project / ".cache" / "statusref"
@@ -52,12 +55,19 @@ def test_a_crafted_cache_is_discarded_with_one_warning(project, damage):
         target.write_bytes(b"\x80not json")
         (cache / "html.json").write_text("{")
     elif damage == "wrong shape":
-        record = json.loads(target.read_text())
+        record = json.loads(target.read_bytes().split(b"\n", 1)[1])
         record["records"][0]["code"] = "four hundred and four"
         target.write_text(json.dumps(record))
         (cache / "html.json").write_text('{"k": {"html": 1, "mentions": [], "warnings": []}}')
+    elif damage == "well formed":  # a crafted entry a build could have written, but another user did
+        record = json.loads(target.read_bytes().split(b"\n", 1)[1])
+        record["source"]["link"] = "javascript:alert(1)"
+        target.write_text("0" * 64 + "\n" + json.dumps(record))
     elif damage == "deep":
         target.write_text("[" * 100000 + "]" * 100000)
+    elif damage == "pipe":
+        target.unlink()
+        os.mkfifo(target)
     else:
         payload = b"cos\nsystem\n(S'touch " + str(project / "pwned").encode() + b"'\ntR."
         target.with_suffix(".pickle").write_bytes(payload)
@@ -65,6 +75,8 @@ def test_a_crafted_cache_is_discarded_with_one_warning(project, damage):
     warnings, after = build_again(project)
     if damage == "pickle":
         assert warnings == ""
+    elif damage == "pipe":
+        assert warnings.startswith("warning: cache file ") and len(warnings.splitlines()) == 1
     else:
         assert len(warnings.splitlines()) == 1 and warnings.startswith("warning: cache file "), warnings
     assert after == before and not (project / "pwned").exists()
@@ -105,6 +117,24 @@ def test_values_read_back_are_checked_field_by_field(tmp_path):
     heard = []
     cache.warn = heard.append
     (tmp_path / "cache" / "parsed").mkdir()
-    (tmp_path / "cache" / "parsed" / "k.json").write_text('{"source": 1, "records": [], "problems": []}')
+    signed_but_wrong = cache.signed(b'{"source": 1, "records": [], "problems": []}')  # signed here, yet no Parsed
+    (tmp_path / "cache" / "parsed" / "k.json").write_bytes(signed_but_wrong)
     made = cache.get("parsed", "k", lambda: "made again", Parsed)
-    assert made == "made again" and len(heard) == 1
+    assert made == "made again" and len(heard) == 1 and "of another shape" in heard[0]
+
+
+@pytest.mark.parametrize("planted", ["marker", "parsed", "html.json"])
+def test_links_planted_in_the_cache_are_never_followed(project, tmp_path, planted):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "keep.json").write_text("{}")
+    cache = project / ".cache" / "statusref"
+    target = cache / {"marker": MARKER, "parsed": "parsed", "html.json": "html.json"}[planted]
+    if target.is_dir():
+        shutil.rmtree(target)
+    else:
+        target.unlink()
+    target.symlink_to(mine if planted == "parsed" else mine / "keep.json")
+    warnings, _ = build_again(project)
+    assert warnings == f"warning: cache .cache/statusref holds links where its files belong; building without a cache\n"
+    assert sorted(p.name for p in mine.iterdir()) == ["keep.json"] and (mine / "keep.json").read_text() == "{}"

@@ -27,8 +27,14 @@ METADATA = [
      ("T", "", 50, False), [(3, "trust: must be a whole number from 0 to 100, not 1000; ignored")]),
     ("---\ntrust: yes\ntitle: [a, b]\n---\n", None,
      ("Doc", "", 50, False), [(2, "trust: must be a whole number from 0 to 100, not True; ignored"),
-                              (3, "title: must be text, not ['a', 'b']; ignored")]),
+                              (3, "title: must be text, not a list of 2; ignored")]),
     ("---\nrole: admin\n---\n", None, ("Doc", "", 50, False), [(2, "role: the only role is registry, not 'admin'; ignored")]),
+    ("---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+     "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+     "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\ntitle: *h\n---\n",
+     None, ("Doc", "", 50, False), [(10, "title: must be text, not a list of 9; ignored")]),
+    ("---\ntrust: 1" + "0" * 5000 + "\n---\n", None, ("Doc", "", 50, False), "cannot read metadata: ValueError: Exceeds the limit"),
+    ("", b"trust = 1" + b"0" * 30 + b"\n", ("Doc", "", 50, False), [(1, "trust: must be a whole number from 0 to 100, not a very large number; ignored")]),
     ("---\ntitle: [unclosed\n---\n", None, ("Doc", "", 50, False), "cannot read metadata"),
     ("", b"trust = inf\ntitle = \"Side\"\n", ("Side", "", 50, False), [(1, "trust: must be a whole number from 0 to 100, not inf; ignored")]),
     ("", b"title = \n", ("Doc", "", 50, False), "cannot read metadata"),
@@ -122,7 +128,7 @@ def test_a_source_over_the_limit_is_never_read(tmp_path):
 
 
 @pytest.mark.parametrize("name, data, message", [
-    (b"caf\xe9.md", ENTRY.encode(), "file name is not UTF-8; rename it"),
+    (b"caf\xe9.md", ENTRY.encode(), "file name is not UTF-8 or does not print; rename it"),
     (b"odd.md", b"\xff\xfe" + ENTRY.encode("utf-16-le") + b"\x00", "save it as UTF-8; its last byte is incomplete"),
 ])
 def test_odd_files_are_problems_not_tracebacks(tmp_path, name, data, message):
@@ -134,6 +140,19 @@ def test_odd_files_are_problems_not_tracebacks(tmp_path, name, data, message):
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert message in result.stderr and result.stderr.count("\n") == 1
     assert (tmp_path / "site" / "404" / "index.html").is_file()
+
+
+def test_long_and_odd_file_names_never_stop_a_build(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / ("x" * 252 + ".md")).write_text(ENTRY)
+    (content / "a\nfake.md:9: error injected\nb.md").write_text(ENTRY)
+    (content / "b.toml").symlink_to(tmp_path / "secret.toml")
+    result = run_cli("--content", str(content), "--out", str(tmp_path / "site"), "--no-cache", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [f"{content}/a\\x0afake.md:9: error injected\\x0ab.md:1: file name is not UTF-8 or does not print; rename it"]
+    sources = (tmp_path / "site" / "sources" / "index.html").read_text()
+    assert "x" * 252 in sources and "b.toml" not in sources
 
 
 def test_very_deep_folders_are_walked_without_recursion(tmp_path):
@@ -154,17 +173,18 @@ def test_very_deep_folders_are_walked_without_recursion(tmp_path):
             deep = os.path.dirname(deep)
 
 
-@pytest.mark.parametrize("value", ["99999999999999999", "-5", "soon", "1e9"])
+@pytest.mark.parametrize("value", ["99999999999999999", "-5", "soon", "1e9", "0" * 5000 + "1"])
 def test_a_bad_source_date_epoch_is_one_line(tmp_path, value):
     env = {**os.environ, "SOURCE_DATE_EPOCH": value}
     result = run_cli("--content", str(CONTENT), "--out", str(tmp_path / "site"), "--no-cache", cwd=tmp_path, env=env)
     assert result.returncode == 2
-    assert result.stderr == f"error: SOURCE_DATE_EPOCH={value!r} is not a date: give whole seconds since 1970, up to year 9999\n"
+    assert result.stderr == f"error: SOURCE_DATE_EPOCH={value[:30]!r} is not a date: give whole seconds since 1970, up to year 9999\n"
 
 
 @pytest.mark.parametrize("args, message", [
     (["--base-url", "status.example"], "error: --base-url 'status.example' is not an absolute http or https URL\n"),
     (["--out", "notes.txt/site"], None),
+    (["serve", "--port", "70000"], "error: --port 70000 is not a port: give 0 to 65535 (0 for any free one)\n"),
 ])
 def test_bad_settings_are_one_line(tmp_path, args, message):
     (tmp_path / "notes.txt").write_text("mine")

@@ -72,13 +72,17 @@ def test_a_site_of_the_first_version_is_recognised_once(tmp_path):
     out = tmp_path / "site"
     build(Config(content=CONTENT, out=out, cache=None))
     (out / MARKER).unlink()
-    (out / "old-page.html").write_text("left by the first version")
+    (out / "299").mkdir()
+    (out / "299" / "index.html").write_text("a page the first version wrote for a code since dropped")
     assert build(Config(content=CONTENT, out=out, cache=None)).ok
-    assert (out / MARKER).is_file() and not (out / "old-page.html").exists()
-    (out / MARKER).unlink()
-    (out / "api" / "codes.json").write_text('{"not": "ours"}')
-    result = run_cli("--content", str(CONTENT), "--out", str(out), "--no-cache", cwd=tmp_path)
-    assert result.returncode == 2 and "not replacing it" in result.stderr
+    assert (out / MARKER).is_file() and not (out / "299").exists()
+    for change in ("notes.txt", "api/codes.json"):
+        (out / MARKER).unlink(missing_ok=True)
+        (out / change).write_text('{"version": 1, "codes": []}')
+        before = tree_hash(out)
+        result = run_cli("--content", str(CONTENT), "--out", str(out), "--no-cache", cwd=tmp_path)
+        assert result.returncode == 2 and "not replacing it" in result.stderr
+        assert tree_hash(out) == before
 
 
 @pytest.mark.parametrize("existing", [b"my notes, not a zip", b"other zip"])
@@ -101,7 +105,7 @@ def test_bundle_replaces_its_own_zip(tmp_path):
         result = run_cli("bundle", "--content", str(CONTENT), "--no-cache", cwd=tmp_path)
         assert result.returncode == 0, result.stderr
     assert zipfile.ZipFile(target).testzip() is None
-    assert sorted(p.name for p in target.parent.iterdir()) == ["http-status-codes.zip"]
+    assert sorted(p.name for p in target.parent.iterdir()) == [".http-status-codes.zip.lock", "http-status-codes.zip"]
 
 
 def test_leftovers_of_a_dead_build_are_cleaned_and_nothing_else(tmp_path):
@@ -113,9 +117,16 @@ def test_leftovers_of_a_dead_build_are_cleaned_and_nothing_else(tmp_path):
     mine = tmp_path / ".site.new-mine"
     mine.mkdir()
     (mine / "keep.txt").write_text("mine")
+    empty = tmp_path / ".site.new-empty"
+    empty.mkdir()
+    linked = tmp_path / ".site.new-linked"
+    (linked / "api").mkdir(parents=True)
+    (tmp_path / "notes.txt").write_text("mine")
+    (linked / MARKER).symlink_to(tmp_path / "notes.txt")
     build(Config(content=CONTENT, out=out, cache=None))
     assert not dead.exists()
-    assert (mine / "keep.txt").read_text() == "mine"
+    assert (mine / "keep.txt").read_text() == "mine" and empty.is_dir() and (linked / "api").is_dir()
+    assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
 def test_a_build_waits_for_the_lock_of_its_folder(tmp_path):
@@ -146,3 +157,10 @@ def test_sixty_builds_at_once_into_one_folder_all_succeed(tmp_path):
     reference = tmp_path / "reference" / "site"
     build(Config(content=CONTENT, out=reference, cache=None))
     assert tree_hash(tmp_path / "site") == tree_hash(reference)
+
+
+def test_a_lock_that_is_a_link_is_refused(tmp_path):
+    (tmp_path / ".site.lock").symlink_to(tmp_path / "elsewhere")
+    result = run_cli("--content", str(CONTENT), "--no-cache", cwd=tmp_path)
+    assert result.returncode == 2 and "cannot be used as a lock" in result.stderr
+    assert not (tmp_path / "elsewhere").exists()

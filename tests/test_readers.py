@@ -74,14 +74,14 @@ SHAPES = [
     ),
     (
         "prose that looks like entries is reported, not read",
-        "Intro.\n404 | Not Found\n`500`: broken\nThe year 2024 was long.\n",
+        "Intro.\n`500`: broken\nThe year 2024 was long.\n\n-410 Gone: old.\n",
         [],
-        [(2, "looks like an entry for 404 but is not in a table, list or heading; not read"),
-         (3, "looks like an entry for 500 but is not in a table, list or heading; not read")],
+        [(2, "2 lines look like entries (the first is here) but not in a table, list or heading; not read")],
     ),
     (
         "codes out of range and class labels are named",
-        "| Code | Name | Description |\n|---|---|---|\n| 600 | Too Big | No. |\n| 4xx | Client | Not a row. |\n| 40A | Broken | Typo. |\n",
+        "| Code | Name | Description |\n|---|---|---|\n| 600 | Too Big | No. |\n| 4xx | Teapots | Not a class. |\n| 40A | Broken | Typo. |\n"
+        "| 104-199 | Unassigned | |\n| 427 | *Unassigned* | |\n",
         [],
         [(3, "600 is not a status code: codes run from 100 to 599"),
          (4, "4xx is a class, not a status code; a class row has a class name and no description"),

@@ -107,9 +107,11 @@ def test_serve_answers_like_a_static_host(served):
     status, headers, body = status_of(url + "no/such/page/")
     assert status == 404 and b"<h1>Page not found</h1>" in body and b"/__serve/reload.js" in body
     assert status_of(url + "404")[:2] == (301, status_of(url + "404")[1]) and status_of(url + "404")[1]["Location"] == "/404/"
-    for path in ("a%00b/", "%ff/", "..%2f..%2fetc/passwd", "static/..%2f..%2f..%2fetc/passwd"):
+    for path in ("a%00b/", "%ff/", "..%2f..%2fetc/passwd", "static/..%2f..%2f..%2fetc/passwd", "%zz", "%4", "%"):
         status, _, body = status_of(url + path)
         assert (status, body) == (400, b"Bad request\n"), path
+    for path in ("a" * 300, "a/" * 3000, ".statusref-output", "static/.hidden"):
+        assert status_of(url + path)[0] == 404, path[:20]
 
 
 def test_serve_binds_its_port_before_building(tmp_path):

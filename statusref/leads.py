@@ -1,0 +1,133 @@
+"""Leads: the code and name at the start of a heading, item, row or line, read with string methods in linear time."""
+from __future__ import annotations
+
+from .text import strip_separator
+
+
+def is_code(token: str) -> bool:
+    """Whether a token is a status code: three ASCII digits from 100 to 599."""
+    return len(token) == 3 and token.isascii() and token.isdigit() and token[0] in "12345"
+
+
+def class_label(token: str) -> int | None:
+    """The class digit of a label such as `4xx`, if the token is one."""
+    return int(token[0]) if len(token) == 3 and token[0] in "12345" and token[1:].casefold() == "xx" else None
+
+
+def code_like(token: str) -> bool:
+    """Whether a token looks meant as a code: a digit, then ASCII letters and digits (`40A`, `4xx`)."""
+    return token[:1].isdigit() and token.isascii() and token.isalnum()
+
+
+def parse_lead(text: str) -> tuple[str, str] | None:
+    """Split `404 Not Found`, `404: Not Found` or `` `404` - Not Found `` into the code-like token and the name."""
+    body = text.strip()
+    body = body[1:] if body.startswith("`") else body
+    if not body[:1].isdigit():
+        return None
+    end = 0
+    while end < len(body) and not body[end].isspace() and body[end] not in "`:":
+        end += 1
+    code, rest = body[:end], body[end + 1 :] if body[end : end + 1] == "`" else body[end:]
+    after = rest.lstrip()
+    if after[:2] in ("->", "=>") or after[:1] == "→":
+        return code, after.lstrip("-=>→").strip()
+    if after[:1] and after[0] in ":-–—.":
+        return code, after[1:].strip()
+    if rest and not rest[0].isspace():
+        return None
+    return code, after.strip()
+
+
+def split_lead(content: str) -> tuple[str, str]:
+    """Split an item's first paragraph into its lead (code and name) and the rest."""
+    bold = bold_lead(content)
+    if bold:
+        lead, rest = bold[0].strip(), bold[1]
+        after = rest.lstrip(" \t")
+        if is_code(lead.strip("`")) and after and not after.startswith((":", "\n")):
+            more, rest = plain_lead(after)
+            lead = f"{lead} {more}"
+    else:
+        lead, rest = plain_lead(content)
+        if is_code(lead.strip().strip("`")):
+            more, after = plain_lead(strip_separator(rest))
+            if strip_separator(after) != after.lstrip():
+                lead, rest = f"{lead} {more}", after
+    return lead.strip().rstrip(":").strip(), strip_separator(rest).strip()
+
+
+def bold_lead(text: str) -> tuple[str, str] | None:
+    """`**404 Not Found**: rest` split into the bold text and everything after it."""
+    body = text.lstrip()
+    marker = body[:2]
+    close = body.find(marker, 3) if marker in ("**", "__") else -1
+    return (body[2:close], body[close + 2 :]) if close > 0 else None
+
+
+def plain_lead(content: str) -> tuple[str, str]:
+    """Split at the first `: `, ` - ` or line end: the lead (code and name), and the rest from the separator."""
+    text = content.lstrip()
+    newline = text.find("\n")
+    newline = len(text) if newline < 0 else newline
+    run = None
+    for index in range(len(text)):
+        char = text[index]
+        if char.isspace():
+            run = index if run is None else run
+            continue
+        start = index if run is None else run
+        colon = char == ":" and (index + 1 == len(text) or text[index + 1].isspace())
+        dash = char in "-–—" and run is not None and index + 1 < len(text) and text[index + 1].isspace()
+        if (colon or dash) and start <= newline:
+            return text[:start], text[start:]
+        if index >= newline:
+            break
+        run = None
+    return text[:newline], text[newline:]
+
+
+def drop_marker(text: str) -> str:
+    """A one-item list's text without its bullet or number."""
+    body = text.lstrip()
+    digits = len(body) - len(body.lstrip("0123456789"))
+    if body[:1] in ("-", "*", "+"):
+        rest = body[1:]
+    elif digits and body[digits : digits + 1] in (".", ")"):
+        rest = body[digits + 1 :]
+    else:
+        return text
+    return rest.lstrip() if rest[:1].isspace() else text
+
+
+def entry_like(line: str) -> str:
+    """The code of a prose line that looks like an entry (`404 | Not Found`, `` `404`: gone ``), else ``."""
+    body = line.lstrip().lstrip("|*_`>#-").lstrip()
+    body = body[1:] if body.startswith("`") else body
+    digits = len(body) - len(body.lstrip("0123456789"))
+    if not 2 <= digits <= 4:
+        return ""
+    end = digits + (1 if body[digits : digits + 1].isascii() and body[digits : digits + 1].isalpha() else 0)
+    code, rest = body[:end], body[end + 1 :] if body[end : end + 1] == "`" else body[end:]
+    after = rest.lstrip()
+    if after[:1] and after[0] in "|:*_–—-":
+        return code
+    return code if after[:1].isascii() and after[:1].isupper() and after != rest else ""
+
+
+def range_lead(text: str) -> bool:
+    """Whether a text starts with a range of codes (`100 - 199`, `1xx-5xx`, `104-199`), which is no code."""
+    body = text.strip().strip("`*_")
+    if not (body[:3].isascii() and (body[:3].isdigit() or class_label(body[:3]))):
+        return False
+    rest = body[3:].lstrip(" `*_")
+    if rest[:5] == "range" and not rest[5:6].isalpha():  # `200 range`, but not `416 Range Not Satisfiable`
+        return True
+    if rest[:1] and rest[0] in "-–—":
+        rest = rest[1:]
+    elif rest[:3].casefold() == "to ":
+        rest = rest[2:]
+    else:
+        return False
+    rest = rest.lstrip(" `*_")
+    return (rest[:3].isascii() and rest[:3].isdigit()) or class_label(rest[:3]) is not None
