@@ -105,11 +105,6 @@ def top_level_blocks(tokens: list[Token]):
             start = index + 1
 
 
-def heading_of(text: str) -> str:
-    """The text of a document's first heading."""
-    return first_heading(MD.parse(text)) if "#" in text or "\n=" in text or "\n-" in text else ""
-
-
 def first_heading(tokens: list[Token]) -> str:
     """The text of a document's first heading, or an empty string."""
     for index, token in enumerate(tokens):

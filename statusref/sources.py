@@ -183,14 +183,12 @@ def parse_source(rel: str, data: bytes, sidecar: bytes = b"", label: str = "", t
     if macros:
         what = "a template macro ({{...}}, {% %}) is" if macros == 1 else f"{macros} template macros ({{{{...}}}}, {{% %}}) are"
         problems.append(Problem(label, first, f"{what} not Markdown: the words shown are kept, the rest dropped"))
-    from .readers import heading_of, read_markdown  # only when a source must be read: warm builds need no reader
+    from .readers import read_markdown  # only when a source must be read: warm builds need no reader
 
-    heading = heading_of(text)
+    records, found, heading = read_markdown(label, text) if text.strip() else ([], [], "")
     single = one_code(meta, rel, heading)
     if single:
         records, found = [single_entry(single, text)], []
-    else:
-        records, found, heading = read_markdown(label, text) if text.strip() else ([], [], "")
     problems.extend(found)
     if text.strip() and not records and not found:
         problems.append(Problem(label, 1, "no status codes found: expected a table, list or headings of codes"))

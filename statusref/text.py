@@ -18,6 +18,7 @@ MULTI_SPACE = re.compile(r"[ \t]{2,}")
 MOJIBAKE_HINTS = re.compile("[ÂÃâ€™Å¢]")
 SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"'][.!?])\s+(?=[A-Z\"'])")
 SEPARATORS = ":-–—"
+NOT_LETTERS = re.compile("[^0-9a-z]+")
 
 
 def decode(data: bytes) -> tuple[str, int, str]:
@@ -105,7 +106,7 @@ def split_qualifiers(qualifiers: tuple[str, ...]) -> tuple[set[str], list[str]]:
 
 def name_key(name: str) -> str:
     """A name reduced to lower-case letters and digits."""
-    return "".join(c for c in name.casefold() if c.isascii() and c.isalnum())
+    return NOT_LETTERS.sub("", name.casefold())
 
 
 def first_sentence(plain: str, limit: int = 160) -> str:
