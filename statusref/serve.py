@@ -39,14 +39,13 @@ class Served(Folder):
         self.version = 0
         self.problems: set[str] = set()
         self.pending: set[str] = set()
+        self.refused = 0
 
     def wanted(self, problems: tuple[Problem, ...], strict: bool) -> bool:
         """Publish the first build, and later ones that add no problem the last published site lacked."""
         self.pending = {str(p) for p in problems}
-        new = self.pending - self.problems if self.version else set()
-        if new:
-            say(f"Not published: {len(new)} new problems; still serving the last good site.")
-        return not new
+        self.refused = len(self.pending - self.problems) if self.version else 0
+        return not self.refused
 
     def published(self) -> None:
         """Under the folder's lock: the new site is in place, so its version is the next."""
@@ -64,6 +63,8 @@ def rebuild(config: Config, cache: Cache, served: Served, quiet: bool) -> None:
         return
     for problem in result.problems:
         say(str(problem))
+    if served.refused:
+        say(f"Not published: {served.refused} new problems; still serving the last good site.")
     if result.ok and not quiet:
         print(f"Rebuilt {len(result.model.codes)} codes in {time.perf_counter() - started:.2f} s", flush=True)
 
