@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,20 +13,24 @@ from .cache import Cache
 from .markup import render_description
 from .model import Model, Problem, StatusCode
 from .sources import cache_key
-from .urls import Urls, hosted
+from .text import shorten
+from .urls import Urls
 
 RELATED_PAIRS = (
     (200, 201), (200, 204), (201, 202), (204, 205), (206, 416), (301, 302), (301, 308), (302, 303),
     (302, 307), (303, 307), (304, 412), (307, 308), (400, 422), (401, 403), (401, 407), (404, 410),
     (408, 504), (412, 428), (413, 414), (413, 431), (429, 503), (500, 501), (500, 503), (502, 504),
 )
+WORD = re.compile("[a-z]{4,}")
+STOP_WORDS = {"that", "this", "with", "from", "have", "been", "will", "when", "which", "there", "their", "than", "then",
+              "they", "does", "should", "would", "could", "into", "only", "also", "used", "such", "http", "https", "code"}
 WORDS = {
     "flag": {
         "deprecated": "Deprecated", "experimental": "Experimental", "unused": "Unused",
         "obsoleted": "Obsoleted", "unofficial": "Unofficial",
     },
     "note": {
-        "unused": "This code is reserved and no longer used: servers must not send it.",
+        "unused": "RFC 9110 reserves this code and lists it as unused.",
         "obsoleted": "The specification that defined this code is obsolete.",
         "unofficial": "This code is not in the IANA registry: some software uses it, but no standard defines it.",
     },
@@ -61,6 +66,7 @@ def make_env(templates: Path) -> Environment:
         lstrip_blocks=True,
     )
     env.globals["words"] = WORDS
+    env.filters["shorten"] = shorten
     return env
 
 
@@ -140,7 +146,7 @@ class Pager:
         """One HTML page: its path and its rendered bytes."""
         path = self.urls.path(kind, key)
         link = self.urls.linker(path)
-        canonical = self.urls.absolute(path) if self.urls.base_url else link(kind, key)
+        canonical = self.urls.absolute(path) if self.urls.base_url and not self.urls.offline else ""
         text = self.env.get_template(template).render(
             model=self.model, url=link, asset=link.asset, root=link.prefix(), canonical=canonical,
             date=self.date, offline=self.urls.offline, kind=kind, **context,
@@ -174,20 +180,23 @@ def code_context(model: Model, index: int, html: dict, mentions: dict, urls: Url
         "chain": chain,
         "related": [model.code(n) for n in related(code.code, mentions, model.index["code"])],
         "mentioned_by": [model.code(n) for n in sorted(mentions) if code.code in mentions[n]],
-        "status_line": f"HTTP/1.1 {code.code} {code.title}",
+        "status_line": "" if "unused" in code.flags else f"HTTP/1.1 {code.code} {code.title}",
     }
 
 
 def sources_context(model: Model) -> dict:
-    """What the sources page shows: each source's codes and where it disagrees."""
-    disagreements = {s.id: [] for s in model.sources}
+    """What the sources page shows: the registry first, then by trust; what each gives and where it differs."""
+    described = {s.id: set() for s in model.sources}
+    differs = {s.id: [] for s in model.sources}
     for code in model.codes:
-        for name in code.names:
-            if name.kind in ("former", "other"):
-                for source in name.sources:
-                    if not model.source(source).registry:
-                        disagreements[source].append((code, name))
-    return {"disagreements": disagreements}
+        for description in code.descriptions:
+            described[description.source].add(code.code)
+        for name in (n for n in code.names if n.kind in ("former", "other")):
+            for source in name.sources:
+                if not model.source(source).registry:
+                    differs[source].append((code, name))
+    order = sorted(model.sources, key=lambda s: (not s.registry, -s.trust, s.path))
+    return {"listed": [(s, sorted(described[s.id]), [n for n in s.codes if n not in described[s.id]], differs[s.id]) for s in order]}
 
 
 def static_files(static: Path, model: Model, urls: Urls) -> list[tuple[str, bytes]]:
@@ -202,20 +211,35 @@ def static_files(static: Path, model: Model, urls: Urls) -> list[tuple[str, byte
 
 
 def search_index(model: Model, urls: Urls) -> bytes:
-    """The search data as a script, so that search works from file:// too."""
+    """The search data as a script, loaded on first use, so that search works from file:// too."""
     link = urls.linker(urls.path("index"))
     rows = [
         {
             "c": c.code,
             "t": c.title,
             "n": [n.text for n in c.names if n.kind != "official" and n.text != c.title],
+            "k": f"{c.class_digit}xx {model.status_class(c.class_digit).name} {c.extension}".strip(),
             "s": c.summary,
+            "w": " ".join(keywords(" ".join(d.text for d in c.descriptions))),
             "u": link("code", c.code),
         }
         for c in model.codes
     ]
+    rows += [{"c": k.label, "t": k.name, "n": [n.text for n in k.source_names], "k": "class", "s": k.meaning,
+              "u": link("class", k.digit)} for k in model.classes]
     data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return f"window.STATUS_CODES={data};\n".encode("utf-8")
+
+
+def keywords(text: str, most: int = 30) -> list[str]:
+    """The first distinct words of four letters or more in a text, for search beyond names and summaries."""
+    found: dict[str, None] = {}
+    for word in WORD.findall(text.casefold()):
+        if word not in STOP_WORDS:
+            found.setdefault(word)
+        if len(found) == most:
+            break
+    return list(found)
 
 
 def api_record(code: StatusCode, urls: Urls) -> dict:
@@ -236,14 +260,14 @@ def api_record(code: StatusCode, urls: Urls) -> dict:
 
 
 def machine_files(env: Environment, model: Model, urls: Urls, date: str, paths: list[str]) -> list[tuple[str, bytes]]:
-    """The JSON API, the sitemap and robots.txt."""
+    """The JSON API, and for a hosted site robots.txt, with a sitemap when the site's address is known."""
     api = {"version": 1, "codes": [api_record(c, urls) for c in model.codes]}
-    body = json.dumps(api, ensure_ascii=False, indent=1) + "\n"
-    pages = [p for p in paths if p.endswith(".html") and p != urls.path("notfound")]
-    locs = [urls.absolute(p) if urls.base_url else hosted(p) or "./" for p in pages]
-    robots = ["User-agent: *", "Allow: /"] + ([f"Sitemap: {urls.absolute(urls.path('sitemap'))}"] if urls.base_url else [])
-    return [
-        (urls.path("api"), body.encode("utf-8")),
-        (urls.path("sitemap"), env.get_template("sitemap.xml").render(locs=locs, date=date).encode("utf-8")),
-        (urls.path("robots"), ("\n".join(robots) + "\n").encode("utf-8")),
-    ]
+    files = [(urls.path("api"), (json.dumps(api, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))]
+    if urls.offline:
+        return files
+    robots = ["User-agent: *", "Allow: /"]
+    if urls.base_url:
+        locs = [urls.absolute(p) for p in paths if p.endswith(".html") and p != urls.path("notfound")]
+        files.append((urls.path("sitemap"), env.get_template("sitemap.xml").render(locs=locs, date=date).encode("utf-8")))
+        robots.append(f"Sitemap: {urls.absolute(urls.path('sitemap'))}")
+    return files + [(urls.path("robots"), ("\n".join(robots) + "\n").encode("utf-8"))]

@@ -109,9 +109,17 @@ def name_key(name: str) -> str:
     return NOT_LETTERS.sub("", name.casefold())
 
 
+ABBREVIATIONS = {"e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "no.", "e.g.,", "i.e.,"}
+
+
 def first_sentence(plain: str, limit: int = 160) -> str:
-    """The first sentence of a description's plain text, at most `limit` characters."""
-    sentence = SENTENCE_END.split(plain, maxsplit=1)[0]
+    """The first sentence of a description's plain text, at most `limit` characters; `e.g.` ends none."""
+    sentence = plain
+    for end in SENTENCE_END.finditer(plain):
+        word = plain[plain.rfind(" ", 0, end.start()) + 1 : end.start()]
+        if word.casefold().lstrip("(") not in ABBREVIATIONS:
+            sentence = plain[: end.start()]
+            break
     if len(sentence) > limit:
         sentence = sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
     return sentence
@@ -188,3 +196,10 @@ def without_attributes(text: str) -> str:
     if brace >= 0 and stripped[brace + 1 : brace + 2] in ("#", ":", ".") and (brace == 0 or stripped[brace - 1].isspace()):
         return stripped[:brace].rstrip()
     return text
+
+
+def shorten(text: str, limit: int = 90) -> str:
+    """Text of at most `limit` characters, cut at a word and marked with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -13,6 +13,8 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from .urls import Urls
+
 MARKER = ".statusref-output"
 MARKER_TEXT = b"Made by statusref. The next build may replace this folder and everything in it.\n"
 ZIP_COMMENT = b"statusref offline bundle"
@@ -64,7 +66,8 @@ class Writer:
         return True
 
 
-FIRST_VERSION_FILES = {"index.html", "404.html", "api", "static", "sources", "sitemap.xml", "robots.txt"}
+SITE = Urls()
+FIRST_VERSION_FILES = {SITE.path(kind).split("/")[0] for kind in ("index", "notfound", "api", "search", "sources", "sitemap", "robots")}
 
 
 def plain_file(path: Path) -> bool:
@@ -92,7 +95,7 @@ def first_version_site(folder: Path) -> bool:
         pages = name.isdigit() and len(name) == 3 or (len(name) == 3 and name[0] in "12345" and name[1:] == "xx")
         if name not in FIRST_VERSION_FILES and not pages:
             return False
-    api = folder / "api" / "codes.json"
+    api = folder / SITE.path("api")
     if not plain_file(api) or api.stat().st_size > 1 << 20:
         return False
     try:

@@ -10,13 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CONTENT
+from helpers import CHROMIUM_ARGS, CONTENT
 from statusref.site import BUNDLE_FOLDER, Config, build, bundle, load_model
 
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 BAD = ROOT / "tests" / "bad"
 SHARED = ROOT.parent / "shared"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
 
 
 def read_doc(tmp_path: Path, text: str | bytes, name: str = "doc.md"):

@@ -107,6 +107,53 @@ def test_search_keys_slash_arrows_enter(watched: Page, where: Site):
     assert h1(page).startswith(found[1])
 
 
+def test_search_results_are_links_with_a_visible_state(watched: Page, where: Site):
+    page = watched
+    page.goto(where.url("200/"))
+    search(page, "gateway")
+    links = page.locator("#search-results a[role=option]")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert hrefs and all(re.search(r"/50[24]/(index\.html)?$", h) for h in hrefs), hrefs
+    before = links.nth(1).evaluate("a => getComputedStyle(a).backgroundColor")
+    links.nth(1).hover()
+    assert links.nth(1).evaluate("a => getComputedStyle(a).backgroundColor") != before
+
+
+def test_search_says_when_nothing_matches_and_escape_closes_then_clears(watched: Page, where: Site):
+    page = watched
+    page.goto(where.url("200/"))
+    field = page.locator("#search")
+    field.press_sequentially("zzzz")
+    expect(page.locator("#search-results .none")).to_have_text("No codes match \u201czzzz\u201d.")
+    field.press("Escape")
+    expect(page.locator("#search-results")).to_be_hidden()
+    assert field.input_value() == "zzzz"
+    field.press("Escape")
+    assert field.input_value() == ""
+
+
+def test_search_shows_ten_then_all(watched: Page, where: Site):
+    page = watched
+    page.goto(where.url("200/"))
+    page.locator("#search").press_sequentially("4")
+    expect(page.locator("#search-results .show-all")).to_be_visible()
+    assert page.locator("#search-results a[role=option]").count() == 10
+    total = int(page.locator("#search-results .show-all").inner_text().split()[2])
+    page.locator("#search-results .show-all").dispatch_event("mousedown")
+    expect(page.locator("#search-results a[role=option]")).to_have_count(total)
+
+
+def test_search_data_loads_only_when_search_is_used(page: Page, where: Site):
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(where.url("404/"))
+    page.wait_for_selector(".search.ready")
+    assert not [u for u in requested if "search-index" in u]
+    page.locator("#search").focus()
+    page.wait_for_function("window.STATUS_CODES !== undefined")
+    assert [u for u in requested if "search-index" in u]
+
+
 def test_without_javascript_pages_read_and_navigate(browser, where: Site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -133,12 +180,65 @@ def test_dark_scheme_shows_dark_colours(browser, where: Site):
         context.close()
 
 
-@pytest.mark.parametrize("path", ["", "4xx/", "413/", "200/", "sources/"])
-def test_phone_width_has_no_horizontal_scroll(browser, where: Site, path):
-    context = browser.new_context(viewport={"width": 375, "height": 740})
+PAGE_KINDS = ["", "4xx/", "431/", "511/", "sources/"]
+
+
+@pytest.mark.parametrize("width", [1280, 375, 320])
+def test_no_sideways_scroll_at_any_width(browser, where: Site, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    page.goto(where.url(path))
-    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    for path in PAGE_KINDS + ([] if where.offline else ["no/such/page"]):
+        page.goto(where.url(path))
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), (width, path)
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375, 320])
+def test_axe_finds_nothing_at_any_width(browser, server, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    problems = []
+    for path in PAGE_KINDS + ["no/such/page"]:
+        page.goto(f"{server}/{path}")
+        problems += [f"/{path} {v}" for v in axe_violations(page)]
+    context.close()
+    assert problems == []
+
+
+def test_home_page_fits_in_3000_pixels(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(server + "/")
+    assert page.evaluate("document.documentElement.scrollHeight") <= 3000
+    context.close()
+
+
+def test_search_box_appears_without_moving_the_page(browser, server):
+    tops = []
+    for javascript in (False, True):
+        context = browser.new_context(java_script_enabled=javascript, viewport={"width": 375, "height": 740})
+        page = context.new_page()
+        page.goto(server + "/404/")
+        if javascript:
+            page.wait_for_selector(".search.ready")
+        tops.append(page.evaluate("document.querySelector('main').getBoundingClientRect().top"))
+        context.close()
+    assert tops[0] == tops[1]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_print_is_black_on_white_with_link_addresses(browser, server, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(server + "/404/")
+    page.emulate_media(media="print", color_scheme=scheme)
+    assert background(page) == (255, 255, 255)
+    colour = page.evaluate("getComputedStyle(document.querySelector('main p')).color")
+    assert tuple(int(n) for n in re.findall(r"\d+", colour)[:3]) == (0, 0, 0)
+    link = page.locator("main a[href^='https://www.rfc-editor.org']").first
+    after = link.evaluate("a => getComputedStyle(a, '::after').content")
+    assert link.get_attribute("href") in after
+    assert page.locator("header.site .search").is_hidden()
     context.close()
 
 

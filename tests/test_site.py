@@ -77,13 +77,17 @@ def first_line_with(path: Path, text: str) -> int:
     return next(n for n, line in enumerate(path.read_text().splitlines(), start=1) if text in line)
 
 
-def test_index_groups_every_code_with_anchor_and_summary(site, model):
+def test_index_is_a_table_of_every_code_by_class_with_short_summaries(site, model):
     page = soup(site / "index.html")
     for code in model.codes:
-        item = page.find("li", id=str(code.code))
-        assert item is not None and item.a["href"] == f"{code.code}/"
-        assert code.summary in item.get_text()
-        assert item.find_parent("section").h2["id"] == f"{code.class_digit}xx"
+        row = page.find("tr", id=str(code.code))
+        cells = row.find_all("td")
+        assert cells[0].get_text() == str(code.code) and cells[1].a["href"] == f"{code.code}/"
+        assert cells[1].a.get_text() == code.title
+        short = cells[2].get_text()
+        assert len(short) <= 90 and (short == code.summary or (short.endswith("…") and code.summary.startswith(short[:-1])))
+        assert row.find_parent("section").h2["id"] == f"{code.class_digit}xx"
+    assert page.select_one("p.lede").get_text().startswith(f"All {len(model.codes)} codes by class")
 
 
 def test_cross_links_and_mentions(site):
@@ -139,13 +143,20 @@ def test_sitemap_robots_canonical_with_base_url(tmp_path, model):
     assert soup(out / "404.html").find("a", string="404 Not Found")["href"] == "/ref/404/"
 
 
-def test_every_page_has_canonical_description_and_csp(site):
+def test_every_page_has_a_description_and_csp_and_no_canonical_without_a_base_url(site):
     for path in pages(site):
         page = soup(path)
-        assert page.find("link", rel="canonical")["href"], path
+        assert page.find("link", rel="canonical") is None, path
         assert page.find("meta", attrs={"name": "description"})["content"].strip(), path
         csp = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
-        assert "script-src 'self'" in csp and "default-src 'none'" in csp
+        assert "script-src 'self'" in csp and "default-src 'none'" in csp and "connect-src 'self'" in csp
+    assert not (site / "sitemap.xml").exists()
+    assert (site / "robots.txt").read_text() == "User-agent: *\nAllow: /\n"
+
+
+def test_the_offline_bundle_has_no_sitemap_robots_or_canonical(bundle_site):
+    assert not (bundle_site / "sitemap.xml").exists() and not (bundle_site / "robots.txt").exists()
+    assert soup(bundle_site / "404" / "index.html").find("link", rel="canonical") is None
 
 
 def links(page: BeautifulSoup) -> list[str]:
@@ -206,7 +217,7 @@ def test_a_static_server_answers_every_public_address(server):
     import urllib.request
 
     for path, kind in (("/404/", "text/html"), ("/4xx/", "text/html"), ("/api/codes.json", "application/json"),
-                       ("/sitemap.xml", "xml"), ("/robots.txt", "text/plain"), ("/", "text/html")):
+                       ("/robots.txt", "text/plain"), ("/", "text/html")):
         with urllib.request.urlopen(server + path, timeout=5) as response:
             assert response.status == 200 and kind in response.headers["Content-Type"], path
     try:
@@ -215,3 +226,24 @@ def test_a_static_server_answers_every_public_address(server):
         assert err.code == 404 and b'href="/404/"' in err.read()
     else:
         raise AssertionError("a missing page must answer 404")
+
+
+def test_sources_page_lists_the_registry_first_then_by_trust(site, model):
+    page = soup(site / "sources" / "index.html")
+    order = [h2["id"] for h2 in page.select("section.source h2")]
+    registry = next(s for s in model.sources if s.registry)
+    others = sorted((s for s in model.sources if not s.registry), key=lambda s: (-s.trust, s.path))
+    assert order == [registry.id] + [s.id for s in others]
+    first = page.select("section.source")[0].get_text(" ", strip=True)
+    assert "The registry: each code's official name" in first and f"Names {len(registry.codes)} codes without describing them" in first
+    wiki = page.find("h2", id="wiki-table").find_parent("section")
+    assert wiki.p.get_text() == "File wiki-table.md."
+    assert "413: “Request Entity Too Large”, a former name of “Content Too Large”" in wiki.get_text()
+
+
+@pytest.mark.parametrize("number", [306, 418])
+def test_unused_codes_say_what_the_rfc_says_and_show_no_status_line(site, number):
+    page = soup(site / str(number) / "index.html")
+    assert page.select_one(".wire") is None
+    assert page.select_one("p.note").get_text() == "RFC 9110 reserves this code and lists it as unused."
+    assert "must not" not in page.select_one("main").get_text()
