@@ -7,9 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
-
-from .site import BuildError, Config, Result, build, bundle, check, say
+from .config import Config
 from .urls import is_web_url
 from .writer import WriteError
 
@@ -60,6 +58,18 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         content=args.content, out=args.out or Path("site"), templates=args.templates, static=args.static,
         base_url=args.base_url, strict=args.strict, cache=None if args.no_cache else DEFAULTS.cache,
     )
+    started = time.perf_counter()
+    if args.command == "build" and config.cache:
+        from .fresh import unchanged
+
+        record = unchanged(config)
+        if record:
+            return report(record["problems"], True, f"Built into {config.out}: nothing changed,", args.quiet,
+                          f"{record['pages']} pages, {record['codes']} codes", time.perf_counter() - started)
+    from jinja2 import TemplateError, TemplateSyntaxError
+
+    from .site import BuildError
+
     try:
         return run(args, config)
     except TemplateSyntaxError as err:
@@ -87,6 +97,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         from .serve import serve
 
         return serve(config, args.port, args.quiet)
+    from .site import build, bundle, check
+
     progress = Progress(sys.stderr.isatty() and not args.quiet and not os.environ.get("CI"))
     try:
         if args.command == "check":
@@ -98,7 +110,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
             result, verb = build(config, progress=progress), f"Built into {config.out}:"
     finally:
         progress.close()
-    return report(result, verb, args.quiet)
+    counts = f"{result.pages} pages, {len(result.model.codes)} codes"
+    return report([str(p) for p in result.problems], result.ok, verb, args.quiet, counts, result.seconds)
 
 
 class Progress:
@@ -131,16 +144,14 @@ class Progress:
             self.display.stop()
 
 
-def report(result: Result, verb: str, quiet: bool) -> int:
+def report(problems: list[str], ok: bool, verb: str, quiet: bool, counts: str, seconds: float) -> int:
     """Print every problem and a one-line summary; the exit status."""
-    for problem in result.problems:
+    for problem in problems:
         print(problem, file=sys.stderr)
-    warnings = len(result.problems)
-    noun = "warning" if warnings == 1 else "warnings"
-    if not result.ok:
-        print(f"Failed: {warnings} {noun}; nothing was written.", file=sys.stderr)
+    noun = "warning" if len(problems) == 1 else "warnings"
+    if not ok:
+        print(f"Failed: {len(problems)} {noun}; nothing was written.", file=sys.stderr)
         return 1
     if not quiet:
-        codes = len(result.model.codes)
-        print(f"{verb} {result.pages} pages, {codes} codes, {warnings} {noun}, {result.seconds:.2f} s")
+        print(f"{verb} {counts}, {len(problems)} {noun}, {seconds:.2f} s")
     return 0

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache
+from .config import Config
+from .fresh import remember
 from .merge import build_model
 from .model import Model, Problem
 from .render import Settings, render_site
@@ -20,28 +22,8 @@ from .sources import load_all
 from .urls import Urls
 from .writer import publish, write_bundle, zip_bytes
 
-PACKAGE = Path(__file__).resolve().parent
 BUNDLE_FOLDER = "http-status-codes"
 LATEST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last moment a four-digit year can show
-
-
-def shipped(name: str) -> Path:
-    """A folder shipped with the program: inside the installed package, else beside it in a checkout."""
-    inside = PACKAGE / name
-    return inside if inside.is_dir() else PACKAGE.parent / name
-
-
-@dataclass(frozen=True)
-class Config:
-    """Everything a build needs to know."""
-
-    content: Path = Path("content")
-    out: Path = Path("site")
-    templates: Path = shipped("templates")
-    static: Path = shipped("static")
-    base_url: str = ""
-    strict: bool = False
-    cache: Path | None = Path(".cache/statusref")
 
 
 @dataclass(frozen=True)
@@ -177,6 +159,9 @@ def run(config: Config, output: Folder, cache: Cache | None = None, progress=Non
             output.write(files)
         cache.save()
     pages = sum(path.endswith(".html") for path, _ in files)
+    if ok and type(output) is Folder and config.cache:
+        summary = {"pages": pages, "codes": len(model.codes), "problems": [str(p) for p in problems]}
+        remember(config, summary)
     return Result(model, len(files) if ok else 0, pages, ok, time.perf_counter() - started, problems)
 
 

@@ -33,7 +33,7 @@ for line in Path(sys.argv[1]).read_text().splitlines():
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(b"x" * int(size))
 """
-TARGETS = {"floor_ratio": 1.5, "scaling": 11.0, "memory_mb": 250, "rebuild_share": 1 / 3,
+TARGETS = {"floor_ratio": 1.0, "scaling": 11.0, "memory_mb": 250, "rebuild_share": 1 / 3,
            "page_kb": 12, "css_js_kb": 20, "search_kb": 40, "pathological": 5.0}
 
 
@@ -178,7 +178,8 @@ def main() -> int:
     real = by_name["real"]
     print("\nTargets:")
     ratio = real["warm"] / real["floor"]
-    print(f"  real content within {TARGETS['floor_ratio']}x the floor: warm {ratio:.2f}x, cold {real['cold'] / real['floor']:.2f}x  {verdict(ratio <= TARGETS['floor_ratio'], 'floor')}")
+    print(f"  real content, nothing changed, within {TARGETS['floor_ratio']}x the floor: {ratio:.2f}x  {verdict(ratio <= TARGETS['floor_ratio'], 'floor')}")
+    print(f"  real content, cold (no cache): {real['cold'] / real['floor']:.2f}x the floor (reported, no target yet)")
     if 100 in sizes and 1000 in sizes:
         small, large = by_name["generated-100"], by_name["generated-1000"]
         scale = large["cold"] / small["cold"]

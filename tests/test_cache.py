@@ -22,7 +22,10 @@ def project(tmp_path) -> Path:
 
 
 def build_again(project: Path) -> tuple[str, str]:
-    """Build once more: the warnings it printed and a hash of the site."""
+    """Build once more, reading the cache (a touched source means something changed): warnings and a hash of the site."""
+    source = project / "content" / "wiki-table.md"
+    if source.exists():
+        os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 1_000_000))
     result = run_cli(cwd=project)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     return result.stderr, tree_hash(project / "site")
@@ -138,3 +141,31 @@ def test_links_planted_in_the_cache_are_never_followed(project, tmp_path, plante
     warnings, _ = build_again(project)
     assert warnings == f"warning: cache .cache/statusref holds links where its files belong; building without a cache\n"
     assert sorted(p.name for p in mine.iterdir()) == ["keep.json"] and (mine / "keep.json").read_text() == "{}"
+
+
+def test_a_build_with_nothing_changed_does_nothing_and_says_the_same(project):
+    (project / "content" / "extra.md").write_text("- **404 Not Found**: Here.\n- **404 Not Found**: Again, otherwise.\n")
+    first = run_cli(cwd=project)
+    before = {p: p.stat().st_mtime_ns for p in (project / "site").rglob("*")}
+    again = run_cli(cwd=project)
+    assert again.returncode == first.returncode == 0 and again.stderr == first.stderr != ""
+    assert again.stdout.startswith("Built into site: nothing changed, ") and again.stdout.split(", ")[2:4] == first.stdout.split(", ")[1:3]
+    assert {p: p.stat().st_mtime_ns for p in (project / "site").rglob("*")} == before
+
+
+@pytest.mark.parametrize("change", ["source", "output", "option", "epoch"])
+def test_any_change_builds_again(project, change):
+    run_cli(cwd=project)
+    args, env = [], None
+    if change == "source":
+        source = project / "content" / "wiki-table.md"
+        source.write_text(source.read_text().replace("Gone", "Gone away", 1))
+    elif change == "output":
+        (project / "site" / "404" / "index.html").write_text("changed by hand")
+    elif change == "option":
+        args = ["--base-url", "https://status.example/"]
+    else:
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    result = run_cli(*args, cwd=project, env=env)
+    assert result.returncode == 0 and "nothing changed" not in result.stdout
+    assert "changed by hand" not in (project / "site" / "404" / "index.html").read_text()
