@@ -63,7 +63,7 @@ class Cache:
             try:
                 self.key = signing_key()
                 self.open(Path(folder), templates)
-            except (OSError, WriteError) as err:
+            except (OSError, ValueError, WriteError) as err:
                 self.trouble(f"cache {folder} cannot be used ({getattr(err, 'strerror', None) or err}); building without a cache")
                 self.folder = None
 

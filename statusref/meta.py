@@ -51,6 +51,8 @@ def parse(label: str, kind: str, body: str, offset: int, problems: list[Problem]
     except SyntaxError as err:
         problems.append(Problem(label, (err.lineno or 1) + offset, f"cannot read metadata: {err.msg}"))
         return {}
+    if data is None:  # front matter with nothing in it
+        return {}
     if not isinstance(data, dict):
         problems.append(Problem(label, 1 + offset, "metadata is not a list of `key: value` lines; ignored"))
         return {}

@@ -169,3 +169,12 @@ def test_any_change_builds_again(project, change):
     result = run_cli(*args, cwd=project, env=env)
     assert result.returncode == 0 and "nothing changed" not in result.stdout
     assert "changed by hand" not in (project / "site" / "404" / "index.html").read_text()
+
+
+def test_a_key_that_is_not_ours_means_no_cache_and_one_warning(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    (tmp_path / "home" / "statusref").mkdir(parents=True)
+    (tmp_path / "home" / "statusref" / "key").write_bytes(b"\0" * 65)
+    heard = []
+    cache = Cache(tmp_path / "cache", warn=heard.append)
+    assert cache.folder is None and len(heard) == 1 and "building without a cache" in heard[0]

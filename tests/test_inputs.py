@@ -38,6 +38,8 @@ METADATA = [
     ("---\ntitle: [unclosed\n---\n", None, ("Doc", "", 50, False), "cannot read metadata"),
     ("", b"trust = inf\ntitle = \"Side\"\n", ("Side", "", 50, False), [(1, "trust: must be a whole number from 0 to 100, not inf; ignored")]),
     ("", b"title = \n", ("Doc", "", 50, False), "cannot read metadata"),
+    ("---\n---\n", None, ("Doc", "", 50, False), []),
+    ("---\n# only a comment\n---\n", None, ("Doc", "", 50, False), []),
 ]
 
 

@@ -1,0 +1,162 @@
+"""The cache on its own: values saved by one build are read back by the next, checked, signed, and nothing else kept."""
+import os
+
+import pytest
+
+from statusref.cache import MAX_FILE, Cache, read_plain, signing_key, version
+from statusref.model import Description, Name, Reference, StatusCode
+from statusref.render import Rendered
+from statusref.writer import MARKER
+
+
+@pytest.fixture(autouse=True)
+def own_key(tmp_path, monkeypatch):
+    """Each test signs with a key of its own, made under its own XDG_CACHE_HOME."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+
+
+CODES = [
+    StatusCode(code=418, title="I'm a teapot"),
+    StatusCode(code=404, title="Not Found", names=(Name("Not Found", "official", ("rfc9110",)),),
+               flags=("deprecated",), descriptions=(Description("mdn", 3, "Gone *missing*."),),
+               reference=Reference("RFC 9110", "https://www.rfc-editor.org/rfc/rfc9110")),
+]
+
+
+def opened(folder, heard):
+    """A cache on `folder` whose warnings go into `heard`."""
+    return Cache(folder, warn=heard.append)
+
+
+def never():
+    raise AssertionError("made again although the cache held it")
+
+
+@pytest.mark.parametrize("value", CODES, ids=["plain", "nested and optional"])
+def test_a_value_saved_by_one_build_is_read_back_by_the_next(tmp_path, value):
+    heard = []
+    first = opened(tmp_path / "cache", heard)
+    assert first.get("parsed", "k1", lambda: value, StatusCode) == value
+    first.get("html", "h1", lambda: Rendered("<p>hi</p>", (404,), ("w",)), Rendered)
+    first.save()
+    second = opened(tmp_path / "cache", heard)
+    assert second.get("parsed", "k1", never, StatusCode) == value
+    assert second.get("html", "h1", never, Rendered) == Rendered("<p>hi</p>", (404,), ("w",))
+    assert heard == []
+
+
+def test_saving_keeps_only_what_the_build_used(tmp_path):
+    heard = []
+    folder = tmp_path / "cache"
+    first = opened(folder, heard)
+    first.get("parsed", "old", lambda: CODES[0], StatusCode)
+    first.get("parsed", "kept", lambda: CODES[1], StatusCode)
+    first.save()
+    (folder / ".html.json.123.tmp").write_bytes(b"half a file")
+    (folder / "parsed" / "notes.txt").write_text("not the cache's")
+    second = opened(folder, heard)
+    second.get("parsed", "kept", never, StatusCode)
+    second.get("html", "h", lambda: Rendered("x", (), ()), Rendered)
+    second.save()
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert files == [MARKER, ".store.lock", "html.json", "parsed/kept.json", "parsed/notes.txt", "version"]
+    assert heard == []
+
+
+def test_a_cache_with_only_descriptions_is_written(tmp_path):
+    heard = []
+    first = opened(tmp_path / "cache", heard)
+    first.get("html", "h", lambda: Rendered("<b>x</b>", (200,), ()), Rendered)
+    first.save()
+    assert opened(tmp_path / "cache", heard).get("html", "h", never, Rendered) == Rendered("<b>x</b>", (200,), ())
+    assert heard == []
+
+
+def test_files_are_signed_json(tmp_path):
+    cache = opened(tmp_path / "cache", [])
+    cache.get("parsed", "k", lambda: CODES[0], StatusCode)
+    cache.save()
+    signature, body = (tmp_path / "cache" / "parsed" / "k.json").read_bytes().split(b"\n", 1)
+    assert len(signature) == 64 and body.startswith(b"{") and b'"title":"I\'m a teapot"' in body
+    (tmp_path / "cache" / "parsed" / "k.json").write_bytes(b"0" * 64 + b"\n" + body)
+    heard = []
+    assert opened(tmp_path / "cache", heard).get("parsed", "k", lambda: "again", StatusCode) == "again"
+    assert heard == [f"warning: cache file {tmp_path / 'cache' / 'parsed' / 'k.json'} is unreadable, "
+                     "of another shape or not signed here; it is made again"]
+
+
+def test_a_foreign_folder_gives_one_warning_and_is_left_alone(tmp_path):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "thesis.tex").write_text("mine")
+    heard = []
+    cache = opened(folder, heard)
+    assert cache.get("parsed", "k", lambda: "made", StatusCode) == "made"
+    cache.save()
+    assert heard == [f"warning: cache {folder} holds files this program did not make; building without a cache"]
+    assert sorted(p.name for p in folder.iterdir()) == ["thesis.tex"]
+
+
+@pytest.mark.parametrize("stamp, marker, warned", [
+    ("an older version", True, True),
+    ("an older version", False, False),  # a cache of the first version, before the marker: started quietly
+    (None, True, False),
+])
+def test_a_cache_of_another_version_starts_afresh(tmp_path, stamp, marker, warned):
+    folder = tmp_path / "cache"
+    (folder / "parsed").mkdir(parents=True)
+    (folder / "parsed" / "old.json").write_text("{}")
+    (folder / "parsed" / "old.pickle").write_text("x")
+    (folder / "parsed" / "keep.txt").write_text("not the cache's")
+    if stamp is not None:
+        (folder / "version").write_text(stamp)
+    if marker:
+        (folder / MARKER).write_text("made by statusref")
+    heard = []
+    opened(folder, heard)
+    expected = f"warning: cache {folder} was made by another version of the program or its templates; starting it afresh"
+    assert heard == ([expected] if warned else [])
+    assert sorted(p.name for p in (folder / "parsed").iterdir()) == ["keep.txt"]
+    assert (folder / "version").read_text() == version()
+    assert (folder / MARKER).is_file()
+
+
+def test_the_version_follows_the_templates(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text("one")
+    first = version(templates)
+    assert version(templates) == first and len(first) == 64
+    (templates / "page.html").write_text("two")
+    assert version(templates) != first
+    assert version(None) != first
+
+
+def test_read_plain_refuses_files_past_the_limit(tmp_path):
+    path = tmp_path / "big.json"
+    path.write_bytes(b"12345")
+    assert read_plain(path, 5) == b"12345"
+    with pytest.raises(ValueError, match="at most 4 bytes"):
+        read_plain(path, 4)
+    assert read_plain(tmp_path / "missing.json") is None
+    with open(path, "r+b") as handle:
+        handle.truncate(MAX_FILE)
+    assert len(read_plain(path)) == MAX_FILE
+    with open(path, "r+b") as handle:
+        handle.truncate(64 * 1024 * 1024 + 1)
+    with pytest.raises(ValueError):
+        read_plain(path)
+
+
+def test_a_key_file_this_program_did_not_make_is_refused(tmp_path):
+    key = signing_key()
+    assert len(key) == 32 and signing_key() == key
+    path = tmp_path / "xdg" / "statusref" / "key"
+    for bad in (b"short", b"k" * 65):
+        path.write_bytes(bad)
+        with pytest.raises((OSError, ValueError)):
+            signing_key()
+    path.write_bytes(b"k" * 64)
+    assert signing_key() == b"k" * 64
+    os.unlink(path)
+    assert len(signing_key()) == 32

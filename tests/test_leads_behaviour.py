@@ -1,0 +1,116 @@
+"""Leads: the code and name at the start of a heading, item, row or line."""
+import pytest
+
+from statusref.leads import (bold_lead, class_label, drop_marker, entry_like, is_code, parse_lead, plain_lead,
+                             range_lead, split_lead)
+
+
+@pytest.mark.parametrize("token, code, label", [
+    ("404", True, None),
+    ("4xx", False, 4),
+    ("1XX", False, 1),
+    ("6xx", False, None),
+    ("4x", False, None),
+    ("4xxx", False, None),
+    ("099", False, None),
+    ("600", False, None),
+    ("४०४", False, None),
+])
+def test_codes_and_class_labels(token, code, label):
+    assert is_code(token) is code
+    assert class_label(token) == label
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("404 Not Found", ("404", "Not Found")),
+    ("404: Not Found", ("404", "Not Found")),
+    ("404:Not Found", ("404", "Not Found")),
+    ("`404` - Not Found", ("404", "Not Found")),
+    ("404 - Not Found", ("404", "Not Found")),
+    ("404 \u2014 Not Found", ("404", "Not Found")),
+    ("404 -> Not Found", ("404", "Not Found")),
+    ("404 \u2192 Not Found", ("404", "Not Found")),
+    ("404", ("404", "")),
+    ("404abc", ("404abc", "")),
+    ("404`x", None),
+    ("Not Found", None),
+])
+def test_parse_lead(text, lead):
+    assert parse_lead(text) == lead
+
+
+@pytest.mark.parametrize("content, result", [
+    ("404 Not Found: The page is gone.", ("404 Not Found", "The page is gone.")),
+    ("404: Not Found - The page is gone.", ("404 Not Found", "The page is gone.")),
+    ("404: The page is gone.", ("404", "The page is gone.")),
+    ("**404 Not Found**: The page is gone.", ("404 Not Found", "The page is gone.")),
+    ("**404** Not Found: The page is gone.", ("404 Not Found", "The page is gone.")),
+    ("Not Found - The page is gone.", ("Not Found", "The page is gone.")),
+])
+def test_split_lead(content, result):
+    assert split_lead(content) == result
+
+
+@pytest.mark.parametrize("text, result", [
+    ("**404 Not Found**: gone", ("404 Not Found", ": gone")),
+    ("__404__ rest", ("404", " rest")),
+    ("**404 never closed", None),
+    ("404 plain", None),
+])
+def test_bold_lead(text, result):
+    assert bold_lead(text) == result
+
+
+@pytest.mark.parametrize("content, result", [
+    ("Foo: bar", ("Foo", ": bar")),
+    ("Foo:", ("Foo", ":")),
+    ("Foo:bar baz", ("Foo:bar baz", "")),
+    ("Foo - bar", ("Foo", " - bar")),
+    ("Foo -", ("Foo -", "")),
+    ("Foo - ", ("Foo", " - ")),
+    ("Foo-bar baz", ("Foo-bar baz", "")),
+    ("Foo bar\nnext: line", ("Foo bar", "\nnext: line")),
+])
+def test_plain_lead(content, result):
+    assert plain_lead(content) == result
+
+
+@pytest.mark.parametrize("text, result", [
+    ("- item", "item"),
+    ("12. item", "item"),
+    ("3) item", "item"),
+    (". x", ". x"),
+    ("12.5 percent", "12.5 percent"),
+    ("plain", "plain"),
+])
+def test_drop_marker(text, result):
+    assert drop_marker(text) == result
+
+
+@pytest.mark.parametrize("line, code", [
+    ("404 | Not Found", "404"),
+    ("`404`: gone", "404"),
+    ("40A: odd", "40A"),
+    ("404: gone", "404"),
+    ("404 Not Found", "404"),
+    ("404 not found", ""),
+    ("40 | Forty", "40"),
+    ("4 | Four", ""),
+    ("Not a code", ""),
+])
+def test_entry_like(line, code):
+    assert entry_like(line) == code
+
+
+@pytest.mark.parametrize("text, is_range", [
+    ("100 - 199", True),
+    ("1xx-5xx", True),
+    ("104 to 199", True),
+    ("200 range", True),
+    ("416 Range Not Satisfiable", False),
+    ("100 - abc", False),
+    ("404 Not Found", False),
+    ("Not Found", False),
+])
+def test_range_lead(text, is_range):
+    assert range_lead(text) is is_range

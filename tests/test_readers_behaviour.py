@@ -1,0 +1,76 @@
+"""The Markdown readers: tables, lists, groups, definition lists and headings give entries, class names and problems."""
+import pytest
+
+from statusref.model import ClassName, Entry, Problem
+from statusref.readers import read_markdown
+
+
+def read(text):
+    records, problems, heading = read_markdown("doc.md", text)
+    return records, [(p.line, p.message) for p in problems], heading
+
+
+def test_a_table_with_a_references_column():
+    records, problems, _ = read("# Codes\n\n| Code | Name | References |\n| --- | --- | --- |\n"
+                                "| 404 | Not Found | RFC 9110 |\n| 423 | Locked (WebDAV) | RFC 4918 |\n")
+    assert records == [Entry(404, "Not Found", (), "", 5, "RFC 9110"), Entry(423, "Locked", ("WebDAV",), "", 6, "RFC 4918")]
+    assert problems == []
+
+
+def test_unassigned_rows_and_ranges_are_no_entries():
+    records, problems, _ = read("| Code | Name | Reference |\n| --- | --- | --- |\n| 200 | OK | RFC 9110 |\n"
+                                "| 209-225 | Unassigned | |\n| 427 | Unassigned | |\n")
+    assert [(r.code, r.name) for r in records] == [(200, "OK")]
+    assert problems == []
+
+
+def test_a_table_without_a_separator_row_is_a_problem_at_its_first_line():
+    records, problems, _ = read("Intro.\n\n| 404 | Not Found |\n| 410 | Gone |\n")
+    assert records == []
+    assert problems == [(3, "looks like a table but has no separator row (| --- | --- |) under its header; not read")]
+
+
+def test_blocks_keep_their_lines():
+    text = "# Codes\n\nSome words.\n\n- **200 OK**: Fine.\n- **201 Created**: Made.\n\n## More\n\n- **404 Not Found**: Gone.\n"
+    records, problems, heading = read(text)
+    assert [(r.code, r.line) for r in records] == [(200, 5), (201, 6), (404, 10)]
+    assert heading == "Codes" and problems == []
+
+
+def test_a_heading_with_a_code_that_is_not_one_is_a_problem():
+    records, problems, _ = read("# Codes\n\n## 40A Odd\n\n- **404 Not Found**: Gone.\n")
+    assert problems == [(3, "cannot read status code '40A': a code is three digits, 100 to 599")]
+    assert [r.code for r in records] == [404]
+
+
+def test_an_entry_with_neither_name_nor_text_is_a_problem():
+    records, problems, _ = read("- **200 OK**: Fine.\n- **404**\n")
+    assert problems == [(2, "404 has neither a name nor a description")]
+    assert records[1] == Entry(404, "", (), "", 2)
+
+
+def test_a_group_item_gives_its_class_name_and_the_entries_under_it():
+    records, problems, _ = read("- 4xx - Client errors\n  - **404 Not Found**: Gone.\n  - **410 Gone**: For good.\n")
+    assert records == [ClassName(4, "Client errors", 1), Entry(404, "Not Found", (), "Gone.", 2),
+                       Entry(410, "Gone", (), "For good.", 3)]
+    assert problems == []
+
+
+def test_an_item_with_more_paragraphs_keeps_them_all():
+    records, problems, _ = read("- **404 Not Found**: Gone.\n\n  More text.\n\n- **410 Gone**: For good.\n")
+    assert [(r.code, r.text) for r in records] == [(404, "Gone.\n\nMore text."), (410, "For good.")]
+    assert problems == []
+
+
+def test_a_definition_list():
+    records, problems, _ = read("404 Not Found\n: The page is gone.\n\n410 Gone\n: For good.\n")
+    assert [(r.code, r.name, r.text, r.line) for r in records] == [
+        (404, "Not Found", "The page is gone.", 1), (410, "Gone", "For good.", 4)]
+    assert problems == []
+
+
+def test_a_header_naming_two_roles_takes_the_one_still_free():
+    records, problems, _ = read("| Code | Name | Notes | References and notes |\n| --- | --- | --- | --- |\n"
+                                "| 404 | Not Found | Gone. | RFC 9110 |\n")
+    assert records == [Entry(404, "Not Found", (), "Gone.", 3, "RFC 9110")]
+    assert problems == []

@@ -1,0 +1,139 @@
+"""`serve` in process: what the handler answers for each address, and which rebuilds are published."""
+import http.client
+import http.server
+import socket
+import threading
+
+import pytest
+
+from statusref.model import Problem
+from statusref.serve import CSP, RELOAD_JS, Handler, Served, serve, well_escaped
+from statusref.site import Config
+
+PAGE = f'<html><head><meta http-equiv="Content-Security-Policy" content="{CSP}"></head><body>Home</body></html>'
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A handler on a free port, serving a small site of version 1."""
+    out = tmp_path_factory.mktemp("served") / "site"
+    (out / "404").mkdir(parents=True)
+    (out / "404" / "index.html").write_text("<html><body>Not Found page</body></html>")
+    (out / "index.html").write_text(PAGE)
+    (out / "404.html").write_text("<html><body>Nothing here</body></html>")
+    (out / "api").mkdir()
+    (out / "api" / "codes.json").write_text('{"codes": []}')
+    (out / "style.css").write_text("body {}")
+    (out / "data.weirdext").write_bytes(b"\x00\x01")
+    (out / ".hidden").mkdir()
+    (out / ".hidden" / "index.html").write_text("secret")
+    served = Served(out)
+    served.wanted((), False)
+    served.published()
+    handler = type("TestHandler", (Handler,), {"served": served})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd.server_address[1]
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def get(port, path):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    result = (response.status, response.getheader("Content-Type"), response.getheader("Location"), response.read())
+    connection.close()
+    return result
+
+
+def test_the_version_and_the_reload_script(server):
+    assert get(server, "/__serve/version") == (200, "text/plain", None, b"1")
+    assert get(server, "/__serve/reload.js") == (200, "text/javascript", None, RELOAD_JS)
+
+
+def test_pages_carry_the_reload_script_and_may_ask_for_the_version(server):
+    status, kind, _, body = get(server, "/")
+    assert (status, kind) == (200, "text/html; charset=utf-8")
+    assert body == PAGE.replace(CSP, CSP + " connect-src 'self';").replace(
+        "</body>", '<script src="/__serve/reload.js"></script>\n</body>').encode()
+
+
+@pytest.mark.parametrize("path, status, kind", [
+    ("/api/codes.json", 200, "application/json; charset=utf-8"),
+    ("/style.css", 200, "text/css; charset=utf-8"),
+    ("/data.weirdext", 200, "application/octet-stream"),
+])
+def test_files_are_served_with_their_type(server, path, status, kind):
+    assert get(server, path)[:2] == (status, kind)
+
+
+def test_a_folder_without_its_slash_is_redirected(server):
+    assert get(server, "/404")[:3] == (301, None, "/404/")
+
+
+@pytest.mark.parametrize("path", ["/missing/", "/.hidden/", "/.hidden/index.html"])
+def test_missing_and_hidden_files_get_the_sites_404_page(server, path):
+    status, kind, _, body = get(server, path)
+    assert (status, kind) == (404, "text/html; charset=utf-8")
+    assert body == b'<html><body>Nothing here<script src="/__serve/reload.js"></script>\n</body></html>'
+
+
+@pytest.mark.parametrize("path", ["/%zz/", "/%4", "/%ff/"])
+def test_bad_escapes_are_bad_requests(server, path):
+    assert get(server, path)[:2] == (400, "text/plain")
+
+
+@pytest.mark.parametrize("path, ok", [
+    ("/plain/", True), ("/a%20b/", True), ("/%41%42", True), ("/%4", False), ("/%", False),
+    ("/%g1", False), ("/%1g", False), ("/%41%", False), ("/%41%4", False), ("/%41%zz", False),
+])
+def test_well_escaped(path, ok):
+    assert well_escaped(path) is ok
+
+
+def test_a_rebuild_is_published_only_without_new_problems(tmp_path):
+    served = Served(tmp_path / "site")
+    old = (Problem("a.md", 1, "old"),)
+    assert served.wanted(old, False) and served.refused == 0  # the first build is published whatever it finds
+    served.published()
+    assert served.version == 1
+    assert served.wanted(old, False)
+    new = old + (Problem("a.md", 2, "new"), Problem("b.md", 1, "newer"))
+    assert not served.wanted(new, False) and served.refused == 2
+    assert served.wanted((), False) and served.refused == 0
+    served.published()
+    assert served.version == 2
+
+
+def test_serve_refuses_a_port_in_use(tmp_path, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = Config(content=tmp_path / "content", out=tmp_path / "site", cache=None)
+        assert serve(config, port, True) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot serve on 127.0.0.1:{port}: ")
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_rebuild_with_new_problems_is_not_published_and_says_so(tmp_path, capsys):
+    from statusref.cache import Cache
+    from statusref.serve import rebuild
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text("- **200 OK**: Fine.\n")
+    config = Config(content=content, out=tmp_path / "site", cache=None)
+    served = Served(config.out)
+    rebuild(config, Cache(), served, True)
+    assert served.version == 1
+    (content / "b.md").write_text("- **404**\n")
+    capsys.readouterr()
+    rebuild(config, Cache(), served, True)
+    assert served.version == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "Not published: 1 new problems; still serving the last good site."
+    assert err[:-1] == [f"{content / 'b.md'}:1: 404 has neither a name nor a description"]

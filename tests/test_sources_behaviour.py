@@ -1,0 +1,152 @@
+"""Finding and reading documents: which files are read, what one-code documents give, problems and their lines."""
+import os
+
+import pytest
+
+from statusref.model import Entry, Problem
+from statusref.sources import MAX_BYTES, discover, load_all, parse_source, read_file, shown, source_id
+
+
+def write(folder, name, text):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return path
+
+
+def test_only_markdown_files_are_found_and_links_out_are_refused(tmp_path):
+    content = tmp_path / "content"
+    write(content, "a.md", "x")
+    write(content, "B.MARKDOWN", "x")
+    write(content, "notes.txt", "x")
+    write(content, "sub/c.md", "x")
+    write(content, ".hidden.md", "x")
+    write(tmp_path, "outside.md", "x")
+    (content / "link.md").symlink_to(tmp_path / "outside.md")
+    (content / "inside.md").symlink_to(content / "a.md")
+    found = discover(content)
+    assert [f.rel for f in found] == ["B.MARKDOWN", "a.md", "inside.md", "link.md", "sub/c.md"]
+    link = next(f for f in found if f.rel == "link.md")
+    assert (link.path, link.trouble) == (None, "links outside the content folder; not read")
+    assert all(f.trouble == "" for f in found if f.rel != "link.md")
+
+
+def test_a_link_out_is_a_problem_of_the_build(tmp_path):
+    content = tmp_path / "content"
+    write(content, "a.md", "- **200 OK**: Fine.\n")
+    write(tmp_path, "outside.md", "- **201 Created**: Made.\n")
+    (content / "link.md").symlink_to(tmp_path / "outside.md")
+    parsed = load_all(content)
+    assert [p.source.path for p in parsed] == ["a.md", "link.md"]
+    assert parsed[1].problems == (Problem(str(content / "link.md"), 1, "links outside the content folder; not read"),)
+    assert parsed[1].records == ()
+
+
+def test_a_name_that_is_not_utf8_is_shown_with_escapes():
+    assert shown("caf\udce9.md") == "caf\\xe9.md"
+    assert shown("tab\there.md") == "tab\\x09here.md"
+    assert shown("plain.md") == "plain.md"
+
+
+def test_a_file_of_exactly_the_limit_is_read_whole_and_one_byte_more_is_not(tmp_path):
+    path = tmp_path / "big.md"
+    path.write_bytes(b"a" * MAX_BYTES)
+    data, trouble = read_file(path)
+    assert (len(data), trouble) == (MAX_BYTES, "")
+    path.write_bytes(b"a" * (MAX_BYTES + 1))
+    data, trouble = read_file(path)
+    assert data == b"" and trouble.endswith("over the 2 MB limit; skipped")
+
+
+def test_every_source_is_read(tmp_path):
+    content = tmp_path / "content"
+    write(content, "a.md", "- **200 OK**: Fine.\n")
+    write(content, "b.md", "- **404 Not Found**: Gone.\n")
+    parsed = load_all(content)
+    assert [[(e.code, e.name) for e in p.records] for p in parsed] == [[(200, "OK")], [(404, "Not Found")]]
+
+
+@pytest.mark.parametrize("link", [False, True])
+def test_a_metadata_file_beside_a_source_is_read_unless_it_is_a_link(tmp_path, link):
+    content = tmp_path / "content"
+    write(content, "a.md", "- **200 OK**: Fine.\n")
+    if link:
+        write(tmp_path, "elsewhere.toml", 'title = "Elsewhere"\n')
+        (content / "a.toml").symlink_to(tmp_path / "elsewhere.toml")
+    else:
+        write(content, "a.toml", 'title = "Beside"\n')
+    (parsed,) = load_all(content)
+    if link:
+        assert parsed.source.title == "A"
+        assert parsed.problems == (Problem(str(content / "a.toml"), 1, "metadata file is a link; not read"),)
+    else:
+        assert parsed.source.title == "Beside" and parsed.problems == ()
+
+
+@pytest.mark.parametrize("label, shown_as", [("", "x.md"), ("content/x.md", "content/x.md")])
+def test_problems_are_named_by_the_label_or_else_the_path(label, shown_as):
+    parsed = parse_source("x.md", b"  \n", label=label)
+    assert parsed.problems == (Problem(shown_as, 1, "empty source: nothing to read"),)
+
+
+@pytest.mark.parametrize("data, problems", [
+    (b"- **200 OK**: Fine.\n", []),
+    (b"- **200 OK**: Fine.\n- **201 Caf\xe9**: Made.\n", [(2, "not UTF-8")]),
+    (b"- **200 OK**: Fine.\n\n- **404**\n", [(3, "404 has neither a name nor a description")]),
+])
+def test_decoding_and_reading_problems_are_reported_at_their_line(data, problems):
+    parsed = parse_source("x.md", data)
+    assert [(p.line, p.message[:len(m)]) for p, (_, m) in zip(parsed.problems, problems)] == problems
+    assert len(parsed.problems) == len(problems)
+
+
+GONE = "The page is gone."
+
+
+@pytest.mark.parametrize("name, text, code, title, body", [
+    ("doc.md", "---\ncode: 404\ntitle: Not Found\n---\nThe page is gone.\n", 404, "Not Found", GONE),
+    ("doc.md", "---\ncode: 404\ntitle: 404 Missing\n---\nThe page is gone.\n", 404, "Missing", GONE),
+    ("404-not-found.md", "The page is gone.\n", 404, "Not Found", GONE),
+    ("404-not-found.md", "# 404 Missing Page\n\nThe page is gone.\n", 404, "Missing Page", GONE),
+    # a first heading that does not name the code is part of the description
+    ("404-not-found.md", "# About this\n\nThe page is gone.\n", 404, "Not Found", "# About this\n\n" + GONE),
+    ("404-not-found.md", "# 410 Gone\n\nThe page is gone.\n", 404, "Not Found", "# 410 Gone\n\n" + GONE),
+    ("404_not_found/index.md", "The page is gone.\n", 404, "Not Found", GONE),
+])
+def test_a_document_about_one_code(tmp_path, name, text, code, title, body):
+    content = tmp_path / "content"
+    write(content, name, text)
+    (parsed,) = load_all(content)
+    assert parsed.problems == ()
+    (entry,) = parsed.records
+    assert isinstance(entry, Entry)
+    assert (entry.code, entry.name, entry.text) == (code, title, body)
+    assert entry.line == text.split("\n").index(body.split("\n")[0]) + 1
+
+
+@pytest.mark.parametrize("front, registry", [("role: registry\n", True), ("title: Mine\n", False)])
+def test_the_registry_role(front, registry):
+    parsed = parse_source("x.md", f"---\n{front}---\n- **200 OK**: Fine.\n".encode())
+    assert parsed.source.registry is registry
+
+
+@pytest.mark.parametrize("rel, wanted", [
+    ("Client Errors.md", "client-errors"),
+    ("--weird--name--.md", "weird-name"),
+    ("-x.md", "x"),
+    ("sub/Ünïcode_ñame.markdown", "sub-ünïcode-ñame"),
+    ("!!!.md", "source"),
+])
+def test_source_ids(rel, wanted):
+    assert source_id(rel) == wanted
+
+
+def test_sources_that_would_share_an_id_get_numbers(tmp_path):
+    content = tmp_path / "content"
+    for name in ("a-b.md", "a_b.md", "A B.md"):
+        write(content, name, "- **200 OK**: Fine.\n")
+    parsed = load_all(content)
+    assert [(p.source.path, p.source.id) for p in parsed] == [("A B.md", "a-b"), ("a-b.md", "a-b-2"), ("a_b.md", "a-b-3")]
+    assert parsed[0].problems == ()
+    assert parsed[1].problems == (Problem(str(content / "a-b.md"), 1,
+                                          "its id 'a-b' is taken by A B.md; this document's id is 'a-b-2'"),)

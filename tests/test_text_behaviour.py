@@ -1,0 +1,123 @@
+"""Text helpers: decoding bytes, wiki leftovers, names and qualifiers, sentences, macros, attribute lists."""
+import pytest
+
+from statusref.text import (clean_name, decode, drop_macros, drop_wiki_notes, first_sentence, macros_in, shorten,
+                            split_qualifiers, strip_separator, without_attributes)
+
+
+@pytest.mark.parametrize("data, result", [
+    ("hello\n".encode("utf-8"), ("hello\n", 0, "")),
+    ("\ufeffhello".encode("utf-8"), ("hello", 0, "")),
+    (b"\xff\xfe" + "hi\n".encode("utf-16-le"), ("hi\n", 1, "encoded as UTF-16; read it, but save it as UTF-8")),
+    (b"\xff\xfe" + "hi".encode("utf-16-le") + b"h", None),
+    (b"one\ntwo\nthr\xe9e\n", ("one\ntwo\nthr\u00e9e\n", 3, "not UTF-8; read as Windows-1252 (Latin-1), save it as UTF-8")),
+    (b"caf\xe9", ("caf\u00e9", 1, "not UTF-8; read as Windows-1252 (Latin-1), save it as UTF-8")),
+    (b"a\nb\x00c", ("", 1, "binary file, not text; skipped")),
+])
+def test_decode(data, result):
+    if result is None:  # an odd number of UTF-16 bytes
+        text, line, message = decode(data)
+        assert text.startswith("hi") and line == 1
+        assert message == "encoded as UTF-16; read it, but save it as UTF-8; its last byte is incomplete"
+    else:
+        assert decode(data) == result
+
+
+def test_bytes_no_codepage_reads_are_replaced_at_their_line():
+    text, line, message = decode(b"ok\nok\n\x81\x8d bad\n")  # bytes Windows-1252 leaves undefined
+    assert (text, line, message) == ("ok\nok\n\ufffd\ufffd bad\n", 3, "invalid UTF-8 bytes, replaced with U+FFFD")
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Gone [citation needed] for good [12].", "Gone for good."),
+    ("No notes here.", "No notes here."),
+    ("List [a] and [1234] stay", "List [a] and [1234] stay"),
+    ("[3]Start and end[4]", "Start and end"),
+])
+def test_wiki_notes_are_dropped(text, kept):
+    assert drop_wiki_notes(text) == kept
+
+
+@pytest.mark.parametrize("raw, result", [
+    ("Locked (WebDAV)", ("Locked", ("WebDAV",))),
+    ("**Processing** (WebDAV; RFC 2518) (deprecated)", ("Processing", ("WebDAV; RFC 2518", "deprecated"))),
+    ("Deprecated", ("", ("Deprecated",))),
+    ("Odd)", ("Odd)", ())),
+    ("A (b) c", ("A (b) c", ())),
+    ("Teapot: (unofficial)", ("Teapot", ("unofficial",))),
+])
+def test_names_and_their_qualifiers(raw, result):
+    assert clean_name(raw) == result
+
+
+@pytest.mark.parametrize("qualifiers, flags, extensions", [
+    (("Unofficial", "WebDAV"), {"unofficial"}, ["WebDAV"]),
+    (("non-standard", "obsolete"), {"unofficial", "obsoleted"}, []),
+    (("Experimental", "deprecated", "unused"), {"experimental", "deprecated", "unused"}, []),
+])
+def test_qualifiers_sort_into_flags_and_extensions(qualifiers, flags, extensions):
+    assert split_qualifiers(qualifiers) == (flags, extensions)
+
+
+@pytest.mark.parametrize("plain, first", [
+    ("One thing. Another thing.", "One thing."),
+    ("Use A vs. B here. Next.", "Use A vs. B here."),
+    ("Codes, e.g. This one, vary. More.", "Codes, e.g. This one, vary."),
+    ("See no. Five first. Then more.", "See no. Five first."),
+    ("Only one sentence", "Only one sentence"),
+])
+def test_first_sentence(plain, first):
+    assert first_sentence(plain) == first
+
+
+@pytest.mark.parametrize("text, result", [
+    (" : text", "text"),
+    ("- text", "text"),
+    ("\u2014 text", "text"),
+    ("text: more", "text: more"),
+    ("", ""),
+])
+def test_strip_separator(text, result):
+    assert strip_separator(text) == result
+
+
+@pytest.mark.parametrize("text, result", [
+    ("see {{HTTPStatus(404)}} and {% raw %}the end", ("see 404 and the end", 2)),
+    ("{{deprecated_inline}} Gone", (" (Deprecated) Gone", 1)),
+    ("a {{ cssxref(\"color\") }} b", ("a color b", 1)),
+    ("{{< ref x >}} plain", (" plain", 1)),
+    ("no macros {here", ("no macros {here", 0)),
+])
+def test_macros_in(text, result):
+    assert macros_in(text) == result
+
+
+def test_drop_macros_counts_them_and_names_the_first_line():
+    text = "Intro\n\nUse {{HTTPStatus(404)}} or {{HTTPStatus(410)}}.\n`{{kept}}` here\n```\n{{also kept}}\n```\nEnd {% x %}"
+    kept, count, first = drop_macros(text)
+    assert (count, first) == (3, 3)
+    assert kept == "Intro\n\nUse 404 or 410.\n`{{kept}}` here\n```\n{{also kept}}\n```\nEnd "
+
+
+@pytest.mark.parametrize("text, result", [
+    ("Title {#id}", "Title"),
+    ("Title {: .cls}  ", "Title"),
+    ("{#only}", ""),
+    ("a{#id}", "a{#id}"),
+    ("Title {x}", "Title {x}"),
+    ("#1 item}", "#1 item}"),
+    ("Plain", "Plain"),
+])
+def test_without_attributes(text, result):
+    assert without_attributes(text) == result
+
+
+@pytest.mark.parametrize("text, limit, result", [
+    ("short", 10, "short"),
+    ("exactly10!", 10, "exactly10!"),
+    ("aaaa bbb cccc", 10, "aaaa bbb…"),
+    ("aaaa bbbb, cc dd", 13, "aaaa bbbb…"),
+])
+def test_shorten(text, limit, result):
+    assert shorten(text, limit) == result
+    assert len(shorten(text, limit)) <= limit

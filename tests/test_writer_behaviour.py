@@ -1,0 +1,157 @@
+"""The writer on its own: files written once, unchanged files linked, sites swapped in whole, bundles replaced."""
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from statusref import writer as writer_module
+from statusref.writer import MARKER, Writer, WriteError, exchange, publish, write_atomic, write_bundle, zip_bytes
+
+
+def test_files_land_in_nested_folders_and_a_second_write_fails(tmp_path):
+    w = Writer(tmp_path / "root")
+    w.write("a/b/one.html", b"one")
+    w.write("a/b/two.html", b"two")
+    w.write("top.txt", b"top")
+    assert (tmp_path / "root" / "a" / "b" / "one.html").read_bytes() == b"one"
+    assert (tmp_path / "root" / "a" / "b" / "two.html").read_bytes() == b"two"
+    assert (tmp_path / "root" / "top.txt").read_bytes() == b"top"
+    with pytest.raises(WriteError, match="a/b/one.html would be written twice"):
+        w.write("a/b/one.html", b"again")
+
+
+@pytest.mark.parametrize("old, new, linked", [
+    (b"same bytes", b"same bytes", True),
+    (b"old bytes", b"new bytes", False),
+    (b"short", b"shorter", False),
+    (None, b"a file the previous site did not have", False),
+])
+def test_unchanged_files_are_linked_from_the_previous_site(tmp_path, old, new, linked):
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    if old is not None:
+        (previous / "page.html").write_bytes(old)
+    w = Writer(tmp_path / "root", previous)
+    w.write("page.html", new)
+    target = tmp_path / "root" / "page.html"
+    assert target.read_bytes() == new
+    assert (old is not None and os.path.samefile(target, previous / "page.html")) == linked
+    if old is not None:
+        assert (previous / "page.html").read_bytes() == old
+
+
+def test_a_link_in_the_previous_site_is_not_reused(tmp_path):
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    (tmp_path / "elsewhere.txt").write_bytes(b"data")
+    (previous / "page.html").symlink_to(tmp_path / "elsewhere.txt")
+    Writer(tmp_path / "root", previous).write("page.html", b"data")
+    target = tmp_path / "root" / "page.html"
+    assert not target.is_symlink() and target.read_bytes() == b"data"
+    assert not os.path.samefile(target, tmp_path / "elsewhere.txt")
+
+
+def first_version_site(folder: Path, api: object, extra: tuple[str, ...] = ()) -> Path:
+    """A folder as the first version of the program left it: pages, class pages, its API file, no marker."""
+    for name in ("404", "4xx", "200", *extra):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "index.html").write_text(f"page {name}")
+    (folder / "index.html").write_text("home")
+    (folder / "api").mkdir()
+    (folder / "api" / "codes.json").write_text(json.dumps(api))
+    return folder
+
+
+GOOD_API = {"version": 1, "codes": [{"code": 404, "url": "404/"}]}
+
+
+@pytest.mark.parametrize("api, extra, replaced", [
+    (GOOD_API, (), True),
+    ({"version": 2, "codes": [{"code": 404, "url": "404/"}]}, (), False),
+    ({"version": 1, "codes": []}, (), False),
+    ({"version": 1, "codes": [{"code": 404}]}, (), False),
+    ([{"version": 1}], (), False),
+    (GOOD_API, ("photos",), False),
+    (GOOD_API, ("6xx",), False),
+])
+def test_a_first_version_site_is_replaced_and_nothing_else(tmp_path, api, extra, replaced):
+    out = first_version_site(tmp_path / "site", api, extra)
+    if replaced:
+        publish([("index.html", b"new home")], out)
+        assert (out / "index.html").read_bytes() == b"new home"
+        assert not (out / "404").exists() and (out / MARKER).is_file()
+    else:
+        with pytest.raises(WriteError, match="holds files this program did not make"):
+            publish([("index.html", b"new home")], out)
+        assert (out / "index.html").read_text() == "home" and not (out / MARKER).exists()
+
+
+def test_an_oversized_api_file_is_not_a_first_version_site(tmp_path):
+    out = first_version_site(tmp_path / "site", GOOD_API)
+    padded = json.dumps(GOOD_API) + " " * (1 << 20)
+    (out / "api" / "codes.json").write_text(padded)
+    with pytest.raises(WriteError, match="holds files this program did not make"):
+        publish([("index.html", b"new")], out)
+
+
+def test_a_users_folder_is_refused_and_left_alone(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes")
+    with pytest.raises(WriteError, match=f"holds files this program did not make \\(no {MARKER}\\)"):
+        publish([("index.html", b"site")], out)
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_the_marker_says_who_made_the_folder(tmp_path):
+    out = tmp_path / "site"
+    publish([("index.html", b"home")], out)
+    text = (out / MARKER).read_text()
+    assert "statusref" in text and "replace" in text
+
+
+@pytest.mark.parametrize("can_exchange", [True, False])
+def test_a_rebuild_replaces_the_site_whole(tmp_path, monkeypatch, can_exchange):
+    if not can_exchange:
+        monkeypatch.setattr(writer_module, "exchange", lambda a, b: False)
+    out = tmp_path / "site"
+    publish([("index.html", b"first"), ("gone.html", b"only in the first")], out)
+    seen = []
+    publish([("index.html", b"second"), ("a/new.html", b"new")], out,
+            published=lambda: seen.append((out / "index.html").read_bytes()))
+    assert seen == [b"second"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        MARKER, "a/new.html", "index.html"]
+    assert (out / "index.html").read_bytes() == b"second"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
+
+
+def test_exchange_swaps_two_folders(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "f").write_text("from a")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "f").write_text("from b")
+    assert exchange(tmp_path / "a", tmp_path / "b") is True
+    assert (tmp_path / "a" / "f").read_text() == "from b" and (tmp_path / "b" / "f").read_text() == "from a"
+
+
+def test_a_bundle_is_written_into_missing_folders_and_replaced(tmp_path):
+    target = tmp_path / "deep" / "er" / "ref.zip"
+    first = zip_bytes([("index.html", b"one")], "ref", (2020, 1, 2, 3, 4, 6))
+    write_bundle(target, first)
+    assert target.read_bytes() == first
+    second = zip_bytes([("index.html", b"two")], "ref", (2020, 1, 2, 3, 4, 6))
+    write_bundle(target, second)
+    assert zipfile.ZipFile(target).read("ref/index.html") == b"two"
+    assert sorted(p.name for p in target.parent.iterdir()) == [".ref.zip.lock", "ref.zip"]
+
+
+def test_write_atomic_leaves_only_the_file(tmp_path):
+    path = tmp_path / "x" / "data.bin"
+    write_atomic(path, b"\x00bytes\xff")
+    write_atomic(path, b"again")
+    assert path.read_bytes() == b"again"
+    assert [p.name for p in path.parent.iterdir()] == ["data.bin"]
+    assert path.stat().st_mode & 0o777 == 0o644
