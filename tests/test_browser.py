@@ -149,8 +149,8 @@ def test_search_data_loads_only_when_search_is_used(page: Page, where: Site):
     page.goto(where.url("404/"))
     page.wait_for_selector(".search.ready")
     assert not [u for u in requested if "search-index" in u]
-    page.locator("#search").focus()
-    page.wait_for_function("window.STATUS_CODES !== undefined")
+    with page.expect_request(lambda request: "search-index" in request.url):
+        page.locator("#search").focus()
     assert [u for u in requested if "search-index" in u]
 
 
