@@ -79,7 +79,7 @@ def one_registry(parsed: list[Parsed]) -> tuple[list[Parsed], list[Problem]]:
         return parsed, []
     paths = ", ".join(p.source.path for p in claims)
     message = f"role: registry is claimed by {len(claims)} documents ({paths}); only one may be, so none is used"
-    problems = [Problem(p.source.label or p.source.path, 1, message) for p in claims]
+    problems = [Problem(p.source.where, 1, message) for p in claims]
     return [replace(p, source=replace(p.source, registry=False)) for p in parsed], problems
 
 
@@ -125,7 +125,7 @@ def one_per_code(parsed: Parsed) -> tuple[list[Entry], list[Problem]]:
             kept[entry.code] = replace(first, name=first.name or entry.name, text=first.text or entry.text,
                                        qualifiers=first.qualifiers or entry.qualifiers, reference=first.reference or entry.reference)
         else:
-            where = parsed.source.label or parsed.source.path
+            where = parsed.source.where
             problems.append(Problem(where, entry.line, f"{entry.code} is given again with different text; line {first.line} is kept"))
     return list(kept.values()), problems
 
@@ -230,7 +230,7 @@ def code_names(number: int, title: str, found: Gathered, registry: Source | None
             names.append(Name(spelled[key], "other", tuple(users.pop(key))))
             others.add(key)
         if key in others:
-            path = given.source.label or given.source.path
+            path = given.source.where
             problems.append(Disagreement(path, given.record.line, number, given.record.name, title, where))
     return tuple(names), problems
 

@@ -76,6 +76,11 @@ class Source:
     registry: bool = False
     codes: tuple[int, ...] = ()
 
+    @property
+    def where(self) -> str:
+        """The name problems give this source: its label, else its path inside content/."""
+        return self.label or self.path
+
 
 @dataclass(frozen=True)
 class Description:

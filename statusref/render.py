@@ -9,10 +9,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .cache import Cache
+from .cache import Cache, cache_key
 from .markup import render_description
 from .model import Model, Problem, StatusCode
-from .sources import cache_key
 from .text import shorten
 from .urls import Urls
 
@@ -83,7 +82,7 @@ def describe(model: Model, urls: Urls, cache: Cache) -> tuple[dict, dict, list[P
         for d in descriptions:
             make = lambda d=d: Rendered(*render_description(d.text, own, known, lambda n: link("code", n)))  # noqa: E731
             rendered.append(cache.get("html", cache_key(known_key, path, d.text), make, Rendered))
-            label = model.source(d.source).label or model.source(d.source).path
+            label = model.source(d.source).where
             found += [(label, d.line, key, warning) for warning in rendered[-1].warnings]
         html[key] = [(model.source(d.source), d, Markup(r.html)) for d, r in zip(descriptions, rendered)]
         if own is not None:
