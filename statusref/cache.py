@@ -212,6 +212,15 @@ def clear(folder: Path) -> None:
                 inside.rmdir()
 
 
+def cache_key(*parts: str | bytes) -> str:
+    """A short key for large parts, such as a source's bytes."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
 def encode(value) -> bytes:
     """Dataclasses, tuples, dicts and plain values as compact JSON."""
     plain = {k: asdict(v) for k, v in value.items()} if isinstance(value, dict) else asdict(value)

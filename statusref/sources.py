@@ -6,7 +6,7 @@ import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .cache import Cache
+from .cache import Cache, cache_key
 from .meta import read_meta
 from .model import ClassName, Entry, FormerName, Problem, Source
 from .leads import is_code, parse_lead
@@ -138,17 +138,6 @@ def read_sidecar(path: Path) -> tuple[bytes, str]:
         return read_file(path) if path.is_file() else (b"", "")
     except OSError as err:
         return b"", f"metadata file cannot be read: {err.strerror or err}"
-
-
-def cache_key(*parts: str | bytes) -> str:
-    """A short key for large parts, such as a source's bytes."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def parse_found(found: Found, data: bytes, sidecar: bytes, trouble: str) -> Parsed:
