@@ -20,7 +20,9 @@ var StatusSearch = (function () {
         row: row,
         number: String(row.c),
         title: normalize(row.t),
-        fields: [words(row.t), words((row.n || []).join(" ")), words(row.k || ""), words(row.s || ""), words(row.w || "")]
+        fields: [words(row.t), words((row.n || []).join(" ")), words(row.k || ""), words(row.s || ""), words(row.w || "")],
+        // Pages about several codes (comparisons, which have no number) come after the codes that match as well.
+        weight: row.c === "" ? 0.5 : 1
       };
     });
   }
@@ -44,17 +46,17 @@ var StatusSearch = (function () {
     return best;
   }
 
-  function score(entry, query, terms) {
+  function score(entry, query, terms, full) {
     var total = 0;
     for (var i = 0; i < terms.length; i++) {
       var part = termScore(entry, terms[i]);
       if (!part) return 0;
       total += part;
     }
-    if (entry.title === query) total += 200;
+    if (entry.title === query || entry.title === full) total += 200;
     else if (entry.title.indexOf(query) === 0) total += 100;
     else if (query.length > 3 && entry.title.indexOf(query) >= 0) total += 50;
-    return total;
+    return total * entry.weight;
   }
 
   // Entries matching every word of the query (numbers, words, classes), best first.
@@ -64,10 +66,13 @@ var StatusSearch = (function () {
     if (!terms.length) terms = all;
     if (!terms.length) return [];
     var query = terms.join(" ");
+    var full = all.join(" ");
     return entries
-      .map(function (entry) { return { entry: entry, score: score(entry, query, terms) }; })
+      .map(function (entry) { return { entry: entry, score: score(entry, query, terms, full) }; })
       .filter(function (hit) { return hit.score > 0; })
-      .sort(function (a, b) { return b.score - a.score || (a.entry.number < b.entry.number ? -1 : 1); })
+      .sort(function (a, b) {
+        return b.score - a.score || (a.entry.number === "") - (b.entry.number === "") || (a.entry.number < b.entry.number ? -1 : 1);
+      })
       .map(function (hit) { return hit.entry.row; });
   }
 
@@ -110,7 +115,7 @@ if (typeof document !== "undefined") (function () {
     link.setAttribute("role", "option");
     link.setAttribute("aria-selected", "false");
     var name = document.createElement("strong");
-    name.textContent = row.c + " " + row.t;
+    name.textContent = (row.c ? row.c + " " : "") + row.t;
     link.appendChild(name);
     var more = row.n && row.n.length ? " (also " + row.n.join(", ") + ")" : "";
     if (row.s || more) {

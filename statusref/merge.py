@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, replace
 
 from .markup import plain_text
 from .model import (
-    CLASS_FACTS, FLAGS, RFC_URL, ClassName, Description, Entry, FormerName, Model, Name, Problem, Reference, Source,
-    StatusClass, StatusCode,
+    CLASS_FACTS, FLAGS, RFC_URL, ClassName, Compared, Comparison, Constant, Description, Entry, Fact, FormerName, Meaning,
+    Model, Name, Problem, Protocol, Reference, Source, Spelled, StatusClass, StatusCode, VendorMeaning,
 )
 from .sources import Parsed, with_codes
 from .text import first_sentence, name_key, split_qualifiers
@@ -60,16 +60,17 @@ def build_model(parsed: list[Parsed]) -> Model:
     gathered, class_names, found = gather(ordered)
     problems += found + [problem for p in parsed for problem in p.problems]
     registry = next((p.source for p in ordered if p.source.registry), None)
+    extras = gather_extras(ordered)
     codes, disagreements = [], []
-    for number in sorted(gathered):
-        code, found = merge_code(number, gathered[number], registry)
-        codes.append(code)
+    for number in sorted(gathered.keys() | extras.meanings.keys()):
+        code, found = merge_code(number, gathered.get(number, Gathered()), registry)
+        codes.append(with_extras(code, extras, number in gathered))
         disagreements += found
-    problems += name_problems(disagreements)
+    problems += name_problems(disagreements) + unknown_codes(extras, {c.code for c in codes})
     classes = tuple(make_class(d, codes, class_names[d]) for d in sorted(CLASS_FACTS))
     sources = tuple(with_codes(p.source, covered(p)) for p in sorted(parsed, key=lambda p: p.source.path))
     problems.sort(key=lambda p: (p.path, p.line, p.message))
-    return Model(classes, tuple(codes), sources, tuple(problems))
+    return Model(classes, tuple(codes), sources, tuple(problems), tuple(extras.comparisons))
 
 
 def one_registry(parsed: list[Parsed]) -> tuple[list[Parsed], list[Problem]]:
@@ -84,8 +85,72 @@ def one_registry(parsed: list[Parsed]) -> tuple[list[Parsed], list[Problem]]:
 
 
 def covered(parsed: Parsed) -> set[int]:
-    """The codes one source gives."""
-    return {r.code for r in parsed.records if isinstance(r, Entry)}
+    """The codes one source gives: with a name or description, a fact, a constant or a vendor's meaning."""
+    return {r.code for r in parsed.records if isinstance(r, (Entry, Fact, Constant, Meaning))}
+
+
+@dataclass
+class Extras:
+    """What documents with a role give, by code: protocol facts, constants, vendors' meanings; and comparisons."""
+
+    facts: dict[int, tuple[Fact, Source]] = field(default_factory=dict)
+    constants: dict[int, list[Spelled]] = field(default_factory=lambda: defaultdict(list))
+    meanings: dict[int, list[VendorMeaning]] = field(default_factory=lambda: defaultdict(list))
+    comparisons: list[Compared] = field(default_factory=list)
+    compared_at: list[tuple[Source, Comparison]] = field(default_factory=list)
+
+
+def gather_extras(ordered: list[Parsed]) -> Extras:
+    """The records of role documents, most trusted source first: the first facts of a code are kept."""
+    extras = Extras()
+    for parsed in ordered:
+        source = parsed.source
+        for record in parsed.records:
+            if isinstance(record, Fact):
+                extras.facts.setdefault(record.code, (record, source))
+            elif isinstance(record, Constant) and source.about:
+                extras.constants[record.code].append(
+                    Spelled(source.about, record.name, record.since, record.before, record.note, source.id))
+            elif isinstance(record, Meaning):
+                meaning = VendorMeaning(source.about or source.title, record.name, Description(source.id, record.line, record.text))
+                extras.meanings[record.code].append(meaning)
+            elif isinstance(record, Comparison):
+                slug = source.id.removeprefix("compare-")
+                extras.comparisons.append(Compared(slug, record.title or source.title, record.codes, record.text, source.id))
+                extras.compared_at.append((source, record))
+    extras.comparisons.sort(key=lambda c: c.slug)
+    return extras
+
+
+def with_extras(code: StatusCode, extras: Extras, named: bool) -> StatusCode:
+    """A code with its protocol facts, constants and vendors' meanings; a code only vendors give is named by them."""
+    fact, source = extras.facts.get(code.code, (None, None))
+    protocol = None
+    if fact and source:
+        defined = make_reference(fact.origin) or Reference(fact.origin, "")
+        protocol = Protocol(fact.headers, fact.content, fact.cacheable, defined, source.id)
+    meanings = tuple(extras.meanings.get(code.code, ()))
+    spelled = tuple(extras.constants.get(code.code, ()))
+    givers = {s.source for s in spelled} | {m.description.source for m in meanings} | ({source.id} if source else set())
+    code = replace(code, protocol=protocol, constants=spelled, meanings=meanings, sources=tuple(sorted(set(code.sources) | givers)))
+    if named or not meanings:
+        return code
+    title = " or ".join(dict.fromkeys(m.name for m in meanings if m.name)) or code.title
+    summary = first_sentence(plain_text(meanings[0].description.text))
+    return replace(code, title=title, summary=summary, names=(Name(title, "title", tuple(m.description.source for m in meanings)),))
+
+
+def unknown_codes(extras: Extras, known: set[int]) -> list[Problem]:
+    """Facts and comparisons of codes no document gives."""
+    problems = []
+    for number, (fact, source) in extras.facts.items():
+        if number not in known:
+            problems.append(Problem(source.where, fact.line, f"facts for {number}, which no document names"))
+    for source, comparison in extras.compared_at:
+        missing = [str(n) for n in comparison.codes if n not in known]
+        if missing:
+            problems.append(Problem(source.where, comparison.line, f"compares {', '.join(missing)}, which no document names"))
+    return problems
 
 
 def gather(ordered: list[Parsed]) -> tuple[dict[int, Gathered], dict[int, dict[str, Called]], list[Problem]]:

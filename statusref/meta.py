@@ -1,7 +1,8 @@
 """Source metadata: YAML (`---`) or TOML (`+++`) front matter, or a TOML file beside the source, one schema for all.
 
-Keys: `title` (text), `link` (an http or https URL), `trust` (a whole number from 0 to 100), `role` (`registry`),
-`code` (the one code a document is about, 100 to 599).
+Keys: `title` (text), `link` (an http or https URL), `trust` (a whole number from 0 to 100), `role` (one of ROLES),
+`code` (the one code a document is about, 100 to 599), `language` (of a constants document, one of LANGUAGES) and
+`vendor` (of a vendor document: text).
 Other keys are ignored. A bad value is a problem at its line, and the default is used.
 """
 from __future__ import annotations
@@ -10,6 +11,8 @@ from .model import Problem
 from .urls import is_web_url
 
 DELIMITERS = {"---": "yaml", "+++": "toml"}
+ROLES = ("registry", "facts", "constants", "vendor", "comparison")
+LANGUAGES = ("python", "java", "node", "go", "dotnet", "rust")
 
 
 def read_meta(label: str, text: str, sidecar: bytes) -> tuple[dict, str, list[Problem]]:
@@ -152,10 +155,24 @@ def check_code(value) -> tuple[int, str]:
 
 
 def check_role(value) -> tuple[str, str]:
-    """The only role is `registry`."""
-    if isinstance(value, str) and value.strip().casefold() == "registry":
-        return "registry", ""
-    return "", f"the only role is registry, not {shown(value)}"
+    """A role says how a document is read: one of ROLES."""
+    return one_of(value, ROLES, "role")
 
 
-CHECKS = {"title": check_title, "link": check_link, "trust": check_trust, "role": check_role, "code": check_code}
+def check_language(value) -> tuple[str, str]:
+    """The language of a constants document: one of LANGUAGES."""
+    return one_of(value, LANGUAGES, "language")
+
+
+def one_of(value, allowed: tuple[str, ...], what: str) -> tuple[str, str]:
+    """A value that must be one of a few words, in any case."""
+    word = value.strip().casefold() if isinstance(value, str) else None
+    if word in allowed:
+        return word, ""
+    return "", f"the {what} is one of {', '.join(allowed)}, not {shown(value)}"
+
+
+CHECKS = {
+    "title": check_title, "link": check_link, "trust": check_trust, "role": check_role, "code": check_code,
+    "language": check_language, "vendor": check_title,
+}

@@ -64,6 +64,50 @@ class ClassName:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """What a protocol-facts document says of one code: the headers that go with it, content, caching, origin."""
+
+    code: int
+    headers: tuple[str, ...]
+    content: bool
+    cacheable: bool
+    origin: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A language's name for one code, as a constants document gives it: since when, and what it was before."""
+
+    code: int
+    name: str
+    line: int
+    since: str = ""
+    before: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What one vendor means by a code, as that vendor's document gives it."""
+
+    code: int
+    name: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A document that compares codes people confuse: the codes its first table compares, its heading and body."""
+
+    codes: tuple[int, ...]
+    title: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Source:
     """One document in content/, with its optional metadata."""
 
@@ -75,6 +119,8 @@ class Source:
     trust: int = 50
     registry: bool = False
     codes: tuple[int, ...] = ()
+    role: str = ""  # registry, facts, constants, vendor or comparison
+    about: str = ""  # the language of a constants document, the vendor of a vendor document
 
     @property
     def where(self) -> str:
@@ -109,6 +155,38 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Protocol:
+    """The protocol facts of a code: headers, whether it may carry content, cacheable by default, where defined."""
+
+    headers: tuple[str, ...]
+    content: bool
+    cacheable: bool
+    defined_in: Reference
+    source: str
+
+
+@dataclass(frozen=True)
+class Spelled:
+    """A code's constant in one language, from a constants document."""
+
+    language: str
+    name: str
+    since: str
+    before: str
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
+class VendorMeaning:
+    """One vendor's meaning of a code, kept apart from the registry's and other vendors'."""
+
+    vendor: str
+    name: str
+    description: Description
+
+
+@dataclass(frozen=True)
 class StatusCode:
     """One HTTP status code with everything the sources say about it."""
 
@@ -121,6 +199,9 @@ class StatusCode:
     descriptions: tuple[Description, ...] = ()
     reference: Reference | None = None
     sources: tuple[str, ...] = ()  # every source that gives the code: with a name, a description or neither
+    protocol: Protocol | None = None
+    constants: tuple[Spelled, ...] = ()
+    meanings: tuple[VendorMeaning, ...] = ()
 
     @property
     def class_digit(self) -> int:
@@ -163,6 +244,17 @@ class StatusClass:
 
 
 @dataclass(frozen=True)
+class Compared:
+    """A comparison page: its slug, title, the codes it compares and its Markdown body, from one source."""
+
+    slug: str
+    title: str
+    codes: tuple[int, ...]
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Model:
     """Everything the site is built from."""
 
@@ -170,6 +262,7 @@ class Model:
     codes: tuple[StatusCode, ...]
     sources: tuple[Source, ...]
     problems: tuple[Problem, ...] = field(default=())
+    comparisons: tuple[Compared, ...] = ()
 
     @cached_property
     def index(self) -> dict:

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .cache import Cache, cache_key
 from .markup import render_description
-from .model import Model, Problem, StatusCode
+from .model import Compared, Description, Model, Problem, StatusCode
 from .text import shorten
 from .urls import Urls
 
@@ -20,6 +20,7 @@ RELATED_PAIRS = (
     (302, 307), (303, 307), (304, 412), (307, 308), (400, 422), (401, 403), (401, 407), (404, 410),
     (408, 504), (412, 428), (413, 414), (413, 431), (429, 503), (500, 501), (500, 503), (502, 504),
 )
+API_VERSION = 2  # 2: protocol facts, constants, vendors' meanings and comparisons
 WORD = re.compile("[a-z]{4,}")
 STOP_WORDS = {"that", "this", "with", "from", "have", "been", "will", "when", "which", "there", "their", "than", "then",
               "they", "does", "should", "would", "could", "into", "only", "also", "used", "such", "http", "https", "code"}
@@ -34,6 +35,24 @@ WORDS = {
         "unofficial": "This code is not in the IANA registry: some software uses it, but no standard defines it.",
     },
     "pager": {"class": "Classes", "code": "Codes"},
+    "content": {True: "May carry content", False: "Never carries content"},
+    "role": {
+        "facts": "Protocol facts: the headers that go with each code, whether it may carry content, whether it is "
+                 "cacheable by default, and the section that defines it.",
+        "constants": "The constants {language} gives status codes; each code's page shows them.",
+        "vendor": "What {vendor} means by codes of its own, outside the registry; each meaning is shown apart.",
+        "comparison": "A comparison of codes people confuse, on a page of its own.",
+    },
+    "yes": {True: "Yes", False: "No"},
+    # Each language: how people name it, and a line of code that reaches a constant.
+    "language": {
+        "python": ("Python", "HTTPStatus.{name}"),
+        "java": ("Java", "HttpURLConnection.{name}"),
+        "node": ("Node.js", "http.STATUS_CODES[{code}]"),
+        "go": ("Go", "http.{name}"),
+        "dotnet": (".NET", "HttpStatusCode.{name}"),
+        "rust": ("Rust", "StatusCode::{name}"),
+    },
 }
 
 
@@ -75,7 +94,10 @@ def describe(model: Model, urls: Urls, cache: Cache) -> tuple[dict, dict, list[P
     known_key = cache_key(repr(sorted(known)), repr(urls.offline))
     html, mentions, found = {}, {}, []
     pages = [(c.code, urls.path("code", c.code), c.code, c.descriptions) for c in model.codes]
+    pages += [((c.code, "vendors"), urls.path("code", c.code), c.code, tuple(m.description for m in c.meanings))
+              for c in model.codes if c.meanings]
     pages += [(c.label, urls.path("class", c.digit), None, c.descriptions) for c in model.classes]
+    pages += [(c.slug, urls.path("compare", c.slug), None, (Description(c.source, 0, c.text),)) for c in model.comparisons]
     for key, path, own, descriptions in pages:
         link = urls.linker(path)
         rendered = []
@@ -83,9 +105,9 @@ def describe(model: Model, urls: Urls, cache: Cache) -> tuple[dict, dict, list[P
             make = lambda d=d: Rendered(*render_description(d.text, own, known, lambda n: link("code", n)))  # noqa: E731
             rendered.append(cache.get("html", cache_key(known_key, path, d.text), make, Rendered))
             label = model.source(d.source).where
-            found += [(label, d.line, key, warning) for warning in rendered[-1].warnings]
+            found += [(label, d.line, key[0] if isinstance(key, tuple) else key, warning) for warning in rendered[-1].warnings]
         html[key] = [(model.source(d.source), d, Markup(r.html)) for d, r in zip(descriptions, rendered)]
-        if own is not None:
+        if isinstance(key, int):
             mentions[key] = {n for r in rendered for n in r.mentions}
     return html, mentions, markup_problems(found)
 
@@ -104,7 +126,7 @@ def markup_problems(found: list[tuple[str, int, object, str]]) -> list[Problem]:
             message = f"{keys.pop()}: {'; '.join(kinds[:3])}{more}"
         else:
             message = f"{len(keys)} descriptions are not shown exactly as written: {'; '.join(kinds[:3])}{more} (the first is here)"
-        problems.append(Problem(path, min(line for _, line, _, _ in warnings), message))
+        problems.append(Problem(path, min(line for _, line, _, _ in warnings) or 1, message))
     return problems
 
 
@@ -120,18 +142,26 @@ def render_site(model: Model, urls: Urls, settings: Settings, cache: Cache | Non
     env = make_env(settings.templates)
     html, mentions, problems = describe(model, urls, cache or Cache())
     page = Pager(env, urls, model, settings.date)
-    files = [page("index", None, "index.html", {})]
+    files = [page("index", None, "index.html", index_context(model))]
     for cls in model.classes:
         files.append(page("class", cls.digit, "class.html", class_context(model, cls, urls, html)))
     for number, code in enumerate(model.codes):
         files.append(page("code", code.code, "code.html", code_context(model, number, html, mentions, urls)))
         if progress:
             progress("Rendering pages", number + 1, len(model.codes))
+    for compared in model.comparisons:
+        files.append(page("compare", compared.slug, "compare.html", compare_context(model, compared, html)))
     files.append(page("sources", None, "sources.html", sources_context(model)))
     files.append(page("notfound", None, "404.html", {}))
     files += static_files(settings.static, model, urls)
     files += machine_files(env, model, urls, settings.date, [path for path, _ in files])
     return files, problems
+
+
+def index_context(model: Model) -> dict:
+    """What the home page shows: the codes of the registry in tables, unofficial codes listed after them."""
+    return {"registered": [c for c in model.codes if "unofficial" not in c.flags],
+            "unofficial": [c for c in model.codes if "unofficial" in c.flags]}
 
 
 class Pager:
@@ -179,8 +209,47 @@ def code_context(model: Model, index: int, html: dict, mentions: dict, urls: Url
         "chain": chain,
         "related": [model.code(n) for n in related(code.code, mentions, model.index["code"])],
         "mentioned_by": [model.code(n) for n in sorted(mentions) if code.code in mentions[n]],
-        "status_line": "" if "unused" in code.flags else f"HTTP/1.1 {code.code} {code.title}",
+        "status_line": "" if "unused" in code.flags or several_meanings(code) else f"HTTP/1.1 {code.code} {code.title}",
+        "meanings": list(zip(code.meanings, [body for _, _, body in html.get((code.code, "vendors"), [])])),
+        "constants": constants_shown(model, code),
+        "comparisons": [c for c in model.comparisons if code.code in c.codes],
+        "headers": [(h.partition(" (")[0], h.partition(" (")[2].removesuffix(")")) for h in code.protocol.headers] if code.protocol else [],
     }
+
+
+def several_meanings(code: StatusCode) -> bool:
+    """Whether an unregistered code means different things to different vendors, so that no one status line is right."""
+    return not code.reference and len({m.vendor for m in code.meanings}) > 1
+
+
+def constants_shown(model: Model, code: StatusCode) -> list[tuple]:
+    """Per language with a constants document: (language, source, [(snippet, note)]), empty where it has none."""
+    known = WORDS["language"]
+    documents = sorted((s for s in model.sources if s.role == "constants" and s.about),
+                       key=lambda s: (list(known).index(s.about) if s.about in known else len(known), s.title))
+    shown = []
+    for source in documents:
+        name, pattern = known.get(source.about, (source.about, "{name}"))
+        spelled = [c for c in code.constants if c.source == source.id]
+        rows = [(pattern.format(name=c.name, code=code.code), constant_note(c, source.about)) for c in spelled]
+        shown.append((name, source, rows))
+    return shown if any(rows for _, _, rows in shown) else []
+
+
+def constant_note(spelled, language: str) -> str:
+    """What a constant's row adds: the phrase Node.js gives, since when, the name before, a note."""
+    parts = [f"gives {spelled.name!r}"] if language == "node" else []
+    if spelled.since:
+        parts.append(f"since {spelled.since}" + (f"; {spelled.before} before" if spelled.before else ""))
+    if spelled.note:
+        parts.append(spelled.note)
+    return "; ".join(parts)
+
+
+def compare_context(model: Model, compared: Compared, html: dict) -> dict:
+    """What a comparison page shows: its body, its source and the codes it compares."""
+    source, _, body = html[compared.slug][0]
+    return {"compared": compared, "source": source, "body": body, "codes": [model.code(n) for n in compared.codes if n in model.index["code"]]}
 
 
 def sources_context(model: Model) -> dict:
@@ -194,8 +263,19 @@ def sources_context(model: Model) -> dict:
             for source in name.sources:
                 if not model.source(source).registry:
                     differs[source].append((code, name))
+    for code in model.codes:
+        for meaning in code.meanings:
+            described[meaning.description.source].add(code.code)
     order = sorted(model.sources, key=lambda s: (not s.registry, -s.trust, s.path))
-    return {"listed": [(s, sorted(described[s.id]), [n for n in s.codes if n not in described[s.id]], differs[s.id]) for s in order]}
+    listed = [(s, sorted(described[s.id]), [n for n in s.codes if n not in described[s.id]], differs[s.id]) for s in order]
+    return {"listed": listed, "roles": {s.id: role_line(s) for s in model.sources if s.role in WORDS["role"]},
+            "compares": {c.source: c for c in model.comparisons}}
+
+
+def role_line(source) -> str:
+    """What a document with a role gives, in one sentence."""
+    language = WORDS["language"].get(source.about, (source.about,))[0]
+    return WORDS["role"][source.role].format(language=language, vendor=source.about or source.title)
 
 
 def static_files(static: Path, model: Model, urls: Urls) -> list[tuple[str, bytes]]:
@@ -217,13 +297,17 @@ def search_index(model: Model, urls: Urls) -> bytes:
             "c": c.code,
             "t": c.title,
             "n": [n.text for n in c.names if n.kind != "official" and n.text != c.title],
-            "k": f"{c.class_digit}xx {model.status_class(c.class_digit).name} {c.extension}".strip(),
+            "k": " ".join([f"{c.class_digit}xx {model.status_class(c.class_digit).name} {c.extension}".strip()]
+                          + [m.vendor for m in c.meanings]),
             "s": c.summary,
-            "w": " ".join(keywords(" ".join(d.text for d in c.descriptions))),
+            "w": " ".join(keywords(" ".join(d.text for d in c.descriptions)) + [s.name for s in c.constants]
+                          + [m.name for m in c.meanings]),
             "u": link("code", c.code),
         }
         for c in model.codes
     ]
+    rows += [{"c": "", "t": c.title, "n": [], "k": "comparison compared versus", "s": "Compares " + ", ".join(map(str, c.codes)),
+              "w": " ".join(keywords(c.text)), "u": link("compare", c.slug)} for c in model.comparisons]
     rows += [{"c": k.label, "t": k.name, "n": [n.text for n in k.source_names], "k": "class", "s": k.meaning,
               "u": link("class", k.digit)} for k in model.classes]
     data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
@@ -241,7 +325,7 @@ def keywords(text: str, most: int = 30) -> list[str]:
     return list(found)
 
 
-def api_record(code: StatusCode, urls: Urls) -> dict:
+def api_record(code: StatusCode, urls: Urls, comparisons: tuple[Compared, ...] = ()) -> dict:
     """One code as /api/codes.json gives it."""
     return {
         "code": code.code,
@@ -255,12 +339,27 @@ def api_record(code: StatusCode, urls: Urls) -> dict:
         "url": urls.absolute(urls.path("code", code.code)),
         "reference": {"text": code.reference.text, "url": code.reference.url} if code.reference else None,
         "sources": list(code.sources),
+        "protocol": api_protocol(code),
+        "constants": [{"language": s.language, "name": s.name, "since": s.since or None, "before": s.before or None,
+                       "note": s.note or None} for s in code.constants],
+        "vendor_meanings": [{"vendor": m.vendor, "name": m.name, "source": m.description.source} for m in code.meanings],
+        "comparisons": [urls.absolute(urls.path("compare", c.slug)) for c in comparisons if code.code in c.codes],
     }
+
+
+def api_protocol(code: StatusCode) -> dict | None:
+    """A code's protocol facts as /api/codes.json gives them."""
+    facts = code.protocol
+    if facts is None:
+        return None
+    defined = {"text": facts.defined_in.text, "url": facts.defined_in.url or None}
+    return {"headers": list(facts.headers), "content": facts.content, "cacheable": facts.cacheable,
+            "defined_in": defined, "source": facts.source}
 
 
 def machine_files(env: Environment, model: Model, urls: Urls, date: str, paths: list[str]) -> list[tuple[str, bytes]]:
     """The JSON API, and for a hosted site robots.txt, with a sitemap when the site's address is known."""
-    api = {"version": 1, "codes": [api_record(c, urls) for c in model.codes]}
+    api = {"version": API_VERSION, "codes": [api_record(c, urls, model.comparisons) for c in model.codes]}
     files = [(urls.path("api"), (json.dumps(api, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))]
     if urls.offline:
         return files

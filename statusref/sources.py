@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .cache import Cache, cache_key
 from .meta import read_meta
-from .model import ClassName, Entry, FormerName, Problem, Source
+from .model import ClassName, Comparison, Constant, Entry, Fact, FormerName, Meaning, Problem, Source
 from .leads import is_code, parse_lead
 from .text import decode, drop_macros, normalise
 
@@ -21,7 +21,7 @@ class Parsed:
     """One source as read: its metadata, its records and its problems."""
 
     source: Source
-    records: tuple[Entry | FormerName | ClassName, ...]
+    records: tuple[Entry | FormerName | ClassName | Fact | Constant | Meaning | Comparison, ...]
     problems: tuple[Problem, ...]
     refused: bool = False
 
@@ -172,17 +172,28 @@ def parse_source(rel: str, data: bytes, sidecar: bytes = b"", label: str = "", t
     if macros:
         what = "a template macro ({{...}}, {% %}) is" if macros == 1 else f"{macros} template macros ({{{{...}}}}, {{% %}}) are"
         problems.append(Problem(label, first, f"{what} not Markdown: the words shown are kept, the rest dropped"))
-    from .readers import read_markdown  # only when a source must be read: warm builds need no reader
-
-    records, found, heading = read_markdown(label, text) if text.strip() else ([], [], "")
-    single = one_code(meta, rel, heading)
-    if single:
-        records, found = [single_entry(single, text)], []
+    records, found, heading = read_text(meta, rel, label, text)
     problems.extend(found)
     if text.strip() and not records and not found:
         problems.append(Problem(label, 1, "no status codes found: expected a table, list or headings of codes"))
     source = make_source(rel, label, meta, heading)
     return Parsed(source, tuple(records), tuple(problems))
+
+
+def read_text(meta: dict, rel: str, label: str, text: str) -> tuple[list, list[Problem], str]:
+    """Records, problems and first heading of a document: read by its role, as one code, or shape by shape."""
+    from .readers import read_markdown  # only when a source must be read: warm builds need no reader
+    from .roles import read_role
+
+    role = meta.get("role", "")
+    if role and role != "registry":
+        records, found, heading = read_role(role, label, text)
+        if role == "constants" and "language" not in meta:
+            found.append(Problem(label, 1, "a constants document needs `language:`; its constants are not shown"))
+        return records, found, heading
+    records, found, heading = read_markdown(label, text) if text.strip() else ([], [], "")
+    single = one_code(meta, rel, heading)
+    return ([single_entry(single, text)], [], heading) if single else (records, found, heading)
 
 
 def one_code(meta: dict, rel: str, heading: str) -> tuple[int, str] | None:
@@ -226,6 +237,8 @@ def make_source(rel: str, label: str, meta: dict, heading: str) -> Source:
         trust=meta.get("trust", 50),
         registry=meta.get("role") == "registry",
         label=label,
+        role=meta.get("role", ""),
+        about=meta.get("language") or meta.get("vendor") or "",
     )
 
 

@@ -9,6 +9,7 @@ PAGES = {
     "class": "{}xx/" + INDEX,
     "code": "{}/" + INDEX,
     "sources": "sources/" + INDEX,
+    "compare": "compare/{}/" + INDEX,
     "notfound": "404.html",
 }
 FILES = {

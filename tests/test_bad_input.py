@@ -111,7 +111,7 @@ def test_strict_and_check_fail_listing_every_problem(bad_content, tmp_path, comm
 def test_check_passes_on_the_real_content(tmp_path, model):
     result = run_cli("check", "--content", str(CONTENT), cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
-    pages = len(model.codes) + len(model.classes) + 3
+    pages = len(model.codes) + len(model.classes) + len(model.comparisons) + 3
     assert result.stdout.startswith(f"Checked {pages} pages, {len(model.codes)} codes, 0 warnings")
     assert list(tmp_path.iterdir()) == [tmp_path / ".cache"]
 

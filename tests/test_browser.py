@@ -113,7 +113,7 @@ def test_search_results_are_links_with_a_visible_state(watched: Page, where: Sit
     search(page, "gateway")
     links = page.locator("#search-results a[role=option]")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    assert hrefs and all(re.search(r"/50[24]/(index\.html)?$", h) for h in hrefs), hrefs
+    assert hrefs and all(re.search(r"/(50[24]|compare/gateways)/(index\.html)?$", h) for h in hrefs), hrefs
     before = links.nth(1).evaluate("a => getComputedStyle(a).backgroundColor")
     links.nth(1).hover()
     assert links.nth(1).evaluate("a => getComputedStyle(a).backgroundColor") != before
@@ -205,11 +205,12 @@ def test_axe_finds_nothing_at_any_width(browser, server, width):
     assert problems == []
 
 
-def test_home_page_fits_in_3000_pixels(browser, server):
+def test_home_page_fits_in_3300_pixels(browser, server):
+    # The 63 registered codes in tables take about 2,800 px; unofficial codes are listed compactly after each class.
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.goto(server + "/")
-    assert page.evaluate("document.documentElement.scrollHeight") <= 3000
+    assert page.evaluate("document.documentElement.scrollHeight") <= 3300
     context.close()
 
 

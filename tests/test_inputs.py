@@ -28,7 +28,7 @@ METADATA = [
     ("---\ntrust: yes\ntitle: [a, b]\n---\n", None,
      ("Doc", "", 50, False), [(2, "trust: must be a whole number from 0 to 100, not True; ignored"),
                               (3, "title: must be text, not a list of 2; ignored")]),
-    ("---\nrole: admin\n---\n", None, ("Doc", "", 50, False), [(2, "role: the only role is registry, not 'admin'; ignored")]),
+    ("---\nrole: admin\n---\n", None, ("Doc", "", 50, False), [(2, "role: the role is one of registry, facts, constants, vendor, comparison, not 'admin'; ignored")]),
     ("---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
      "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
      "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\ntitle: *h\n---\n",

@@ -9,7 +9,7 @@ import pytest
 
 from helpers import ROOT
 
-# query, the expected first result (or None), results that must be among the first eight
+# query, the expected first result (or None), results that must be among the first eight (a code, or a page's address)
 QUERIES = [
     ("404", "404", []),
     ("404 not found", "404", []),
@@ -49,6 +49,13 @@ QUERIES = [
     ("webdav", None, ["207", "423"]),
     ("switch proxy", "306", []),
     ("40", None, ["400", "401", "402", "403", "404"]),
+    ("client closed request", "499", []),
+    ("enhance your calm", "420", []),
+    ("cloudflare", None, ["520", "521", "522"]),
+    ("HTTP_NOT_FOUND", "404", []),
+    ("StatusTeapot", "418", []),
+    ("redirects compared", "compare/redirects/", []),
+    ("gateway", None, ["502", "504", "compare/gateways/"]),
 ]
 
 
@@ -60,7 +67,7 @@ def ranked(site) -> dict:
     script = (
         "global.window = {}; require(process.argv[1]); const S = require(process.argv[2]);"
         "const e = S.prepare(window.STATUS_CODES); const out = {};"
-        "for (const q of JSON.parse(process.argv[3])) out[q] = S.rank(e, q).map(r => String(r.c));"
+        "for (const q of JSON.parse(process.argv[3])) out[q] = S.rank(e, q).map(r => String(r.c || r.u));"
         "console.log(JSON.stringify(out));"
     )
     queries = json.dumps([q for q, _, _ in QUERIES] + ["zzzz", "", "   "])

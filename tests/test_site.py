@@ -30,7 +30,7 @@ def test_one_page_per_code_and_class(site, model):
         assert page.h1.get_text(strip=True) == f"{cls.label} {cls.name}"
         listed = [a["href"] for a in page.select("main ul.codes a")]
         assert listed == [f"../{n}/" for n in cls.codes]
-    assert len(pages(site)) == len(model.codes) + len(model.classes) + 3
+    assert len(pages(site)) == len(model.codes) + len(model.classes) + len(model.comparisons) + 3
 
 
 def test_breadcrumbs(site):
@@ -65,7 +65,7 @@ def test_code_page_contents(site):
     assert any(f.startswith("Request Entity Too Large") and "encyclopedia" in f for f in former)
     ref = page.find("a", string="RFC 9110, Section 15.5.14")
     assert ref["href"] == "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14"
-    cites = [p.get_text(" ", strip=True) for p in page.select("p.cite")]
+    cites = [p.get_text(" ", strip=True) for p in page.select("section.description p.cite")]
     expected = [f"From {name} , line {first_line_with(CONTENT / name, '413')}" for name in ("response-status-codes.md", "wiki-table.md")]
     assert cites == expected
     flags = [li.get_text() for li in soup(site / "102" / "index.html").select("ul.flags li")]
@@ -79,7 +79,12 @@ def first_line_with(path: Path, text: str) -> int:
 
 def test_index_is_a_table_of_every_code_by_class_with_short_summaries(site, model):
     page = soup(site / "index.html")
-    for code in model.codes:
+    unofficial = [c for c in model.codes if "unofficial" in c.flags]
+    for code in unofficial:
+        item = page.find("li", id=str(code.code))
+        assert item.a["href"] == f"{code.code}/" and item.a.get_text() == f"{code.code} {code.title}"
+        assert item.find_parent("section").h2["id"] == f"{code.class_digit}xx" and page.find("tr", id=str(code.code)) is None
+    for code in (c for c in model.codes if c not in unofficial):
         row = page.find("tr", id=str(code.code))
         cells = row.find_all("td")
         assert cells[0].get_text() == str(code.code) and cells[1].a["href"] == f"{code.code}/"
@@ -87,7 +92,8 @@ def test_index_is_a_table_of_every_code_by_class_with_short_summaries(site, mode
         short = cells[2].get_text()
         assert len(short) <= 90 and (short == code.summary or (short.endswith("…") and code.summary.startswith(short[:-1])))
         assert row.find_parent("section").h2["id"] == f"{code.class_digit}xx"
-    assert page.select_one("p.lede").get_text().startswith(f"All {len(model.codes)} codes by class")
+    assert page.select_one("p.lede").get_text().startswith(f"All {len(model.codes) - len(unofficial)} codes by class")
+    assert f"the {len(unofficial)} unofficial codes" in page.select_one("p.lede").get_text()
 
 
 def test_cross_links_and_mentions(site):
@@ -125,7 +131,7 @@ def test_root_404_links_to_the_404_page(site):
 
 def test_machine_readable_api(site, model):
     api = json.loads((site / "api" / "codes.json").read_text())
-    assert api["version"] == 1 and len(api["codes"]) == len(model.codes)
+    assert api["version"] == 2 and len(api["codes"]) == len(model.codes)
     teapot = next(c for c in api["codes"] if c["code"] == 413)
     assert set(teapot) >= {"code", "title", "class", "flags", "former_names", "summary", "url", "reference"}
     assert teapot["title"] == "Content Too Large" and teapot["class"] == "4xx" and teapot["url"] == "/413/"
@@ -164,11 +170,11 @@ def links(page: BeautifulSoup) -> list[str]:
     return [tag.get(attr) for attr in ("href", "src") for tag in page.find_all(attrs={attr: True})]
 
 
-def resolve(root: Path, page: Path, link: str, offline: bool) -> Path | None:
-    """The file an internal link names, or None for spec links; fails on other absolute URLs."""
+def resolve(root: Path, page: Path, link: str, offline: bool, published: set[str]) -> Path | None:
+    """The file an internal link names, or None for spec links and the sources' own links; fails on other absolute URLs."""
     parts = urlsplit(link)
     if parts.scheme in ("http", "https"):
-        assert parts.netloc in SPEC_HOSTS, f"{page}: external URL {link}"
+        assert parts.netloc in SPEC_HOSTS or link in published, f"{page}: external URL {link}"
         return None
     assert not parts.scheme, f"{page}: {link}"
     path = unquote(parts.path)
@@ -180,14 +186,15 @@ def resolve(root: Path, page: Path, link: str, offline: bool) -> Path | None:
 
 
 @pytest.mark.parametrize("which", ["site", "bundle_site"])
-def test_every_internal_link_resolves(which, request):
+def test_every_internal_link_resolves(which, request, model):
     root = request.getfixturevalue(which)
+    published = {s.link for s in model.sources if s.link}
     offline = which == "bundle_site"
     for path in pages(root):
         page = soup(path)
         ids = {tag["id"] for tag in page.find_all(id=True)}
         for link in links(page):
-            target = resolve(root, path, link, offline)
+            target = resolve(root, path, link, offline, published)
             if target is None:
                 continue
             assert target.is_file(), f"{path}: {link} -> {target}"
@@ -201,7 +208,7 @@ def test_bundle_links_are_relative_and_name_files(bundle_site, model):
     page = soup(bundle_site / "401" / "index.html")
     assert page.find("a", class_="code-ref")["href"] == "../403/index.html"
     assert page.find("a", class_="brand")["href"] == "../index.html"
-    assert len(pages(bundle_site)) == len(model.codes) + len(model.classes) + 3
+    assert len(pages(bundle_site)) == len(model.codes) + len(model.classes) + len(model.comparisons) + 3
     for path in pages(bundle_site):
         for link in links(soup(path)):
             assert not link.startswith("/"), f"{path}: {link}"
