@@ -115,18 +115,19 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 
 class Progress:
-    """Progress bars on a terminal, shown only once a build has taken a second."""
+    """Progress bars on a terminal, shown only once a build has taken a second (STATUSREF_PROGRESS_AFTER, seconds)."""
 
     def __init__(self, enabled: bool):
         """Progress that shows, if enabled, after the first second."""
         self.enabled = enabled
+        self.after = seconds_from(os.environ.get("STATUSREF_PROGRESS_AFTER", ""), 1.0)
         self.started = time.monotonic()
         self.display = None
         self.tasks: dict[str, int] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         """Record that `done` of `total` steps of a stage are finished."""
-        if not self.enabled or (self.display is None and time.monotonic() - self.started < 1):
+        if not self.enabled or (self.display is None and time.monotonic() - self.started < self.after):
             return
         if self.display is None:
             from rich.console import Console
@@ -142,6 +143,15 @@ class Progress:
         """Take the bars off the screen."""
         if self.display is not None:
             self.display.stop()
+
+
+def seconds_from(text: str, default: float) -> float:
+    """A number of seconds from the environment, or the default when it is missing or not a number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        return default
+    return value if 0 <= value < 3600 else default
 
 
 def report(problems: list[str], ok: bool, verb: str, quiet: bool, counts: str, seconds: float) -> int:

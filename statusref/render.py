@@ -33,6 +33,7 @@ WORDS = {
         "unused": "RFC 9110 reserves this code and lists it as unused.",
         "obsoleted": "The specification that defined this code is obsolete.",
         "unofficial": "This code is not in the IANA registry: some software uses it, but no standard defines it.",
+        "vendors": "Some software gives {code} a meaning of its own. None of these is the registered meaning, {title}.",
     },
     "pager": {"class": "Classes", "code": "Codes"},
     "content": {True: "May carry content", False: "Never carries content"},

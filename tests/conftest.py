@@ -13,6 +13,14 @@ import pytest
 from helpers import CHROMIUM_ARGS, CONTENT
 from statusref.site import BUNDLE_FOLDER, Config, build, bundle, load_model
 
+# Files whose tests start processes (builds, servers, Java, pip) run last, so that a quick failure shows quickly.
+RUN_LAST = ("test_bad_input.py", "test_cache.py", "test_inputs.py", "test_output.py", "test_package.py",
+            "test_safety.py", "test_serve.py", "test_validators.py")
+
+
+def pytest_collection_modifyitems(items):
+    """Run in-process tests first and the tests that start processes after them, each in its usual order."""
+    items.sort(key=lambda item: item.path.name in RUN_LAST)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,15 @@ def tree_hash(folder: Path) -> str:
 def soup(path: Path) -> BeautifulSoup:
     """A parsed page."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+SAMPLE = ("iana-registry.md", "wiki-table.md", "wiki-table.toml", "status-table.md", "status-table.toml",
+          "facts-protocol.md", "constants-python.md", "vendor-nginx.md", "compare-redirects.md")
+
+
+def sample_content(target: Path) -> Path:
+    """A copy of a few shipped documents, one of each kind (registry, tables, facts, constants, vendor, comparison)."""
+    target.mkdir(parents=True)
+    for name in SAMPLE:
+        shutil.copy(CONTENT / name, target / name)
+    return target

@@ -180,7 +180,7 @@ def test_dark_scheme_shows_dark_colours(browser, where: Site):
         context.close()
 
 
-PAGE_KINDS = ["", "4xx/", "431/", "511/", "sources/"]
+PAGE_KINDS = ["", "4xx/", "431/", "511/", "499/", "compare/redirects/", "sources/"]
 
 
 @pytest.mark.parametrize("width", [1280, 375, 320])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CONTENT, run_cli, tree_hash
+from helpers import SAMPLE, run_cli, sample_content, tree_hash
 from statusref.cache import Cache
 from statusref.sources import Parsed
 from statusref.writer import MARKER
@@ -14,8 +14,8 @@ from statusref.writer import MARKER
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    """A folder with a copy of the real content and one build behind it, so its cache is full."""
-    shutil.copytree(CONTENT, tmp_path / "content")
+    """A folder with a copy of some real content and one build behind it, so its cache is full."""
+    sample_content(tmp_path / "content")
     result = run_cli(cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
     return tmp_path
@@ -36,7 +36,7 @@ def test_the_cache_holds_only_plain_json(project):
     files = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
     assert files[:3] == [MARKER, ".store.lock", "html.json"] and files[-1] == "version"
     parsed = [f for f in files if f.startswith("parsed/")]
-    assert len(parsed) == len(list(CONTENT.glob("*.md"))) and all(f.endswith(".json") for f in parsed)
+    assert len(parsed) == len([n for n in SAMPLE if n.endswith(".md")]) and all(f.endswith(".json") for f in parsed)
     for name in ["html.json"] + parsed:
         signature, body = (cache / name).read_bytes().split(b"\n", 1)
         assert len(signature) == 64 and int(signature, 16) >= 0
@@ -95,7 +95,7 @@ def test_a_cache_of_another_version_is_started_afresh(project):
 
 
 def test_a_foreign_cache_folder_is_left_alone(tmp_path):
-    shutil.copytree(CONTENT, tmp_path / "content")
+    sample_content(tmp_path / "content")
     cache = tmp_path / ".cache" / "statusref"
     cache.mkdir(parents=True)
     (cache / "thesis.tex").write_text("mine")
@@ -105,7 +105,7 @@ def test_a_foreign_cache_folder_is_left_alone(tmp_path):
 
 
 def test_a_symlinked_cache_is_not_followed(tmp_path):
-    shutil.copytree(CONTENT, tmp_path / "content")
+    sample_content(tmp_path / "content")
     mine = tmp_path / "mine"
     mine.mkdir()
     (tmp_path / ".cache").mkdir()

@@ -161,12 +161,17 @@ def run_on_terminal(args: list[str], env: dict) -> str:
 
 @pytest.fixture(scope="module")
 def slow_content(tmp_path_factory) -> Path:
-    """Enough generated sources that an uncached build takes over a second."""
-    return generate(tmp_path_factory.mktemp("slow") / "content", 400)
+    """Sources for a build that counts as slow: progress is told to show from the start."""
+    return generate(tmp_path_factory.mktemp("slow") / "content", 40)
+
+
+def terminal_env() -> dict:
+    """The environment of a build on a terminal, outside CI, whose progress shows at once rather than after a second."""
+    return {**{k: v for k, v in os.environ.items() if k != "CI"}, "STATUSREF_PROGRESS_AFTER": "0"}
 
 
 def test_progress_shows_on_a_terminal_for_a_slow_build(slow_content, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env = terminal_env()
     output = run_on_terminal(["--content", str(slow_content), "--out", str(tmp_path / "site"), "--no-cache"], env)
     assert "Reading sources" in output or "Rendering pages" in output, output[-500:]
     assert "Built into" in output
@@ -174,7 +179,7 @@ def test_progress_shows_on_a_terminal_for_a_slow_build(slow_content, tmp_path):
 
 @pytest.mark.parametrize("how", ["ci", "quiet"])
 def test_progress_stays_quiet_in_ci_and_with_quiet(slow_content, tmp_path, how):
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env = terminal_env()
     args = ["--content", str(slow_content), "--out", str(tmp_path / "site"), "--no-cache"]
     if how == "ci":
         env["CI"] = "true"
@@ -183,3 +188,16 @@ def test_progress_stays_quiet_in_ci_and_with_quiet(slow_content, tmp_path, how):
     output = run_on_terminal(args, env)
     assert "Reading sources" not in output and "Rendering pages" not in output
     assert ("Built into" in output) == (how == "ci")
+
+
+def test_progress_waits_for_its_delay(slow_content, tmp_path):
+    env = {**terminal_env(), "STATUSREF_PROGRESS_AFTER": "600"}
+    output = run_on_terminal(["--content", str(slow_content), "--out", str(tmp_path / "site"), "--no-cache"], env)
+    assert "Reading sources" not in output and "Rendering pages" not in output and "Built into" in output
+
+
+@pytest.mark.parametrize("text, seconds", [("0", 0.0), ("2.5", 2.5), ("", 1.0), ("soon", 1.0), ("-1", 1.0), ("1e9", 1.0)])
+def test_the_progress_delay_is_read_from_the_environment(text, seconds):
+    from statusref.cli import seconds_from
+
+    assert seconds_from(text, 1.0) == seconds
