@@ -109,8 +109,7 @@ def gather_extras(ordered: list[Parsed]) -> Extras:
             if isinstance(record, Fact):
                 extras.facts.setdefault(record.code, (record, source))
             elif isinstance(record, Constant) and source.about:
-                extras.constants[record.code].append(
-                    Spelled(source.about, record.name, record.since, record.before, record.note, source.id))
+                extras.constants[record.code].append(Spelled(source.about, record, source.id))
             elif isinstance(record, Meaning):
                 meaning = VendorMeaning(source.about or source.title, record.name, Description(source.id, record.line, record.text))
                 extras.meanings[record.code].append(meaning)
@@ -128,7 +127,7 @@ def with_extras(code: StatusCode, extras: Extras, named: bool) -> StatusCode:
     protocol = None
     if fact and source:
         defined = make_reference(fact.origin) or Reference(fact.origin, "")
-        protocol = Protocol(fact.headers, fact.content, fact.cacheable, defined, source.id)
+        protocol = Protocol(fact, defined, source.id)
     meanings = tuple(extras.meanings.get(code.code, ()))
     spelled = tuple(extras.constants.get(code.code, ()))
     givers = {s.source for s in spelled} | {m.description.source for m in meanings} | ({source.id} if source else set())

@@ -156,11 +156,9 @@ class Reference:
 
 @dataclass(frozen=True)
 class Protocol:
-    """The protocol facts of a code: headers, whether it may carry content, cacheable by default, where defined."""
+    """The protocol facts of a code as a document gives them, with the link to where the code is defined."""
 
-    headers: tuple[str, ...]
-    content: bool
-    cacheable: bool
+    fact: Fact
     defined_in: Reference
     source: str
 
@@ -170,10 +168,7 @@ class Spelled:
     """A code's constant in one language, from a constants document."""
 
     language: str
-    name: str
-    since: str
-    before: str
-    note: str
+    constant: Constant
     source: str
 
 

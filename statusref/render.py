@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .cache import Cache, cache_key
 from .markup import render_description
-from .model import Compared, Description, Model, Problem, StatusCode
+from .model import Compared, Constant, Description, Model, Problem, StatusCode
 from .text import shorten
 from .urls import Urls
 
@@ -214,7 +214,7 @@ def code_context(model: Model, index: int, html: dict, mentions: dict, urls: Url
         "meanings": list(zip(code.meanings, [body for _, _, body in html.get((code.code, "vendors"), [])])),
         "constants": constants_shown(model, code),
         "comparisons": [c for c in model.comparisons if code.code in c.codes],
-        "headers": [(h.partition(" (")[0], h.partition(" (")[2].removesuffix(")")) for h in code.protocol.headers] if code.protocol else [],
+        "headers": [(h.partition(" (")[0], h.partition(" (")[2].removesuffix(")")) for h in code.protocol.fact.headers] if code.protocol else [],
     }
 
 
@@ -232,12 +232,12 @@ def constants_shown(model: Model, code: StatusCode) -> list[tuple]:
     for source in documents:
         name, pattern = known.get(source.about, (source.about, "{name}"))
         spelled = [c for c in code.constants if c.source == source.id]
-        rows = [(pattern.format(name=c.name, code=code.code), constant_note(c, source.about)) for c in spelled]
+        rows = [(pattern.format(name=c.constant.name, code=code.code), constant_note(c.constant, source.about)) for c in spelled]
         shown.append((name, source, rows))
     return shown if any(rows for _, _, rows in shown) else []
 
 
-def constant_note(spelled, language: str) -> str:
+def constant_note(spelled: Constant, language: str) -> str:
     """What a constant's row adds: the phrase Node.js gives, since when, the name before, a note."""
     parts = [f"gives {spelled.name!r}"] if language == "node" else []
     if spelled.since:
@@ -301,7 +301,7 @@ def search_index(model: Model, urls: Urls) -> bytes:
             "k": " ".join([f"{c.class_digit}xx {model.status_class(c.class_digit).name} {c.extension}".strip()]
                           + [m.vendor for m in c.meanings]),
             "s": c.summary,
-            "w": " ".join(keywords(" ".join(d.text for d in c.descriptions)) + [s.name for s in c.constants]
+            "w": " ".join(keywords(" ".join(d.text for d in c.descriptions)) + [s.constant.name for s in c.constants]
                           + [m.name for m in c.meanings]),
             "u": link("code", c.code),
         }
@@ -341,8 +341,8 @@ def api_record(code: StatusCode, urls: Urls, comparisons: tuple[Compared, ...] =
         "reference": {"text": code.reference.text, "url": code.reference.url} if code.reference else None,
         "sources": list(code.sources),
         "protocol": api_protocol(code),
-        "constants": [{"language": s.language, "name": s.name, "since": s.since or None, "before": s.before or None,
-                       "note": s.note or None} for s in code.constants],
+        "constants": [{"language": s.language, "name": s.constant.name, "since": s.constant.since or None,
+                       "before": s.constant.before or None, "note": s.constant.note or None} for s in code.constants],
         "vendor_meanings": [{"vendor": m.vendor, "name": m.name, "source": m.description.source} for m in code.meanings],
         "comparisons": [urls.absolute(urls.path("compare", c.slug)) for c in comparisons if code.code in c.codes],
     }
@@ -354,7 +354,7 @@ def api_protocol(code: StatusCode) -> dict | None:
     if facts is None:
         return None
     defined = {"text": facts.defined_in.text, "url": facts.defined_in.url or None}
-    return {"headers": list(facts.headers), "content": facts.content, "cacheable": facts.cacheable,
+    return {"headers": list(facts.fact.headers), "content": facts.fact.content, "cacheable": facts.fact.cacheable,
             "defined_in": defined, "source": facts.source}
 
 

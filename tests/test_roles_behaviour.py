@@ -82,7 +82,7 @@ def test_facts_of_the_most_trusted_document_win_and_unknown_codes_are_problems()
     other = doc("facts", row.format("Refresh"))
     compare = doc("comparison", "| Code | x |\n|---|---|\n| 301 | a |\n| 308 | b |\n")
     model = model_of(("z-trusted.md", trusted), ("a-other.md", other), ("compare-moves.md", compare))
-    assert model.code(301).protocol.headers == ("Location",) and model.code(301).protocol.source == "z-trusted"
+    assert model.code(301).protocol.fact.headers == ("Location",) and model.code(301).protocol.source == "z-trusted"
     assert [c.slug for c in model.comparisons] == ["moves"] and model.comparisons[0].codes == (301, 308)
     assert [(p.path, p.line, p.message) for p in model.problems] == [
         ("compare-moves.md", 4, "compares 308, which no document names"),
