@@ -1,0 +1,124 @@
+"""The command line, in-process: what each command prints, returns and writes."""
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from statusref.cli import main
+from statusref.config import Config
+from statusref.writer import MARKER
+
+GOOD = "| Code | Name | Description |\n| --- | --- | --- |\n| 404 | Not Found | Nothing here. |\n| 410 | Gone | Gone for good. |\n"
+BAD = "| Code | Name | Description |\n| --- | --- | --- |\n| 404 | Not Found | Nothing here. |\n| 404 | Not Found | Again, otherwise. |\n"
+REPEAT = "content/codes.md:4: 404 is given again with different text; line 3 is kept"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A folder with content/ holding one table of two codes, as the working folder, outside CI and any terminal."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "codes.md").write_text(GOOD)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return tmp_path
+
+
+def lines(text: str) -> list[str]:
+    """Printed lines, with the seconds at the end of a summary left out."""
+    return [line.rsplit(", ", 1)[0] if line.endswith(" s") else line for line in text.splitlines()]
+
+
+def test_build_writes_site_by_default_and_says_what_it_built(project, capsys):
+    assert main([]) == 0
+    out, err = capsys.readouterr()
+    assert lines(out) == ["Built into site: 10 pages, 2 codes, 0 warnings"] and err == ""
+    assert (project / "site" / MARKER).is_file() and (project / "site" / "410" / "index.html").is_file()
+    assert (project / ".cache" / "statusref").is_dir()
+
+
+def test_nothing_changed_is_said_and_no_cache_neither_reads_nor_writes(project, capsys):
+    main([])
+    capsys.readouterr()
+    assert main([]) == 0
+    assert lines(capsys.readouterr().out) == ["Built into site: nothing changed, 10 pages, 2 codes, 0 warnings"]
+    assert main(["--no-cache", "--out", "other"]) == 0
+    assert lines(capsys.readouterr().out) == ["Built into other: 10 pages, 2 codes, 0 warnings"]
+
+
+def test_no_cache_makes_no_cache_folder(project, capsys):
+    assert main(["--no-cache"]) == 0
+    assert not (project / ".cache").exists()
+
+
+@pytest.mark.parametrize("args, status, out, err, written", [
+    ([], 0, ["Built into site: 9 pages, 1 codes, 1 warning"], [REPEAT], True),
+    (["--strict"], 1, [], [REPEAT, "Failed: 1 warning; nothing was written."], False),
+    (["check"], 1, [], [REPEAT, "Failed: 1 warning; nothing was written."], False),
+    (["--quiet"], 0, [], [REPEAT], True),
+])
+def test_problems_are_printed_and_strict_or_check_fail(project, capsys, args, status, out, err, written):
+    (project / "content" / "codes.md").write_text(BAD)
+    assert main(args + ["--no-cache"]) == status
+    printed = capsys.readouterr()
+    assert (lines(printed.out), printed.err.splitlines()) == (out, err)
+    assert (project / "site").exists() == written
+
+
+def test_check_writes_nothing_and_says_checked(project, capsys):
+    assert main(["check", "--no-cache"]) == 0
+    assert lines(capsys.readouterr().out) == ["Checked 10 pages, 2 codes, 0 warnings"]
+    assert sorted(p.name for p in project.iterdir()) == ["content"]
+
+
+def test_bundle_goes_to_dist_by_default(project, capsys):
+    assert main(["bundle", "--no-cache"]) == 0
+    assert lines(capsys.readouterr().out) == ["Bundled into dist/http-status-codes.zip: 10 pages, 2 codes, 0 warnings"]
+    with zipfile.ZipFile(project / "dist" / "http-status-codes.zip") as archive:
+        assert "http-status-codes/404/index.html" in archive.namelist()
+    assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--base-url", "ftp://example.org/"], "error: --base-url 'ftp://example.org/' is not an absolute http or https URL"),
+    (["--base-url", "example.org"], "error: --base-url 'example.org' is not an absolute http or https URL"),
+    (["serve", "--port", "65536"], "error: --port 65536 is not a port: give 0 to 65535 (0 for any free one)"),
+    (["serve", "--port", "-1"], "error: --port -1 is not a port: give 0 to 65535 (0 for any free one)"),
+    (["--content", "missing"], "error: content folder missing not found"),
+])
+def test_bad_settings_are_one_error_line_and_exit_2(project, capsys, args, message):
+    assert main(args + ["--no-cache"]) == 2
+    printed = capsys.readouterr()
+    assert printed.err.splitlines() == [message] and printed.out == ""
+    assert not (project / "site").exists()
+
+
+def test_edge_ports_and_urls_are_accepted(project, capsys):
+    assert main(["--base-url", "https://status.example/ref/", "--port", "65535", "--no-cache"]) == 0
+    assert "https://status.example/ref/404/" in (project / "site" / "sitemap.xml").read_text()
+
+
+def test_a_template_error_names_its_file_and_line(project, capsys):
+    templates = project / "templates"
+    shutil.copytree(Config().templates, templates)
+    (templates / "index.html").write_text("{% extends 'base.html' %}\n{% if %}\n")
+    assert main(["--templates", str(templates), "--no-cache"]) == 2
+    assert capsys.readouterr().err.startswith(f"{templates / 'index.html'}:2: template error: ")
+    assert not (project / "site").exists()
+
+
+def test_an_unexpected_error_is_one_line_unless_debugging(project, capsys, monkeypatch):
+    import statusref.site
+
+    def broken(*args, **kwargs):
+        """Fail as a bug would."""
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(statusref.site, "build", broken)
+    monkeypatch.delenv("STATUSREF_DEBUG", raising=False)
+    assert main(["--no-cache"]) == 2
+    assert capsys.readouterr().err == "error: internal error (ZeroDivisionError: a bug); run with STATUSREF_DEBUG=1 for details\n"
+    monkeypatch.setenv("STATUSREF_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["--no-cache"])
