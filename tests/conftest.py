@@ -15,7 +15,7 @@ from statusref.site import BUNDLE_FOLDER, Config, build, bundle, load_model
 
 # Files whose tests start processes (builds, servers, Java, pip) run last, so that a quick failure shows quickly.
 RUN_LAST = ("test_bad_input.py", "test_cache.py", "test_inputs.py", "test_output.py", "test_package.py",
-            "test_safety.py", "test_serve.py", "test_validators.py")
+            "test_safety.py", "test_serve.py")
 
 
 def pytest_collection_modifyitems(items):
