@@ -29,7 +29,9 @@ def test_an_installed_package_builds_from_an_unrelated_folder(tmp_path):
 
 def test_every_entry_point_takes_the_same_arguments():
     outputs = []
-    for command in ([sys.executable, str(ROOT / "build.py")], [sys.executable, "-m", "statusref"]):
+    for command, name in (([sys.executable, str(ROOT / "build.py")], "build.py"), ([sys.executable, "-m", "statusref"], "python -m statusref")):
         result = subprocess.run([*command, "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60)
-        outputs.append(result.stdout.split("\n\n", 1)[1])  # all but the usage lines, which name the program
+        usage, rest = result.stdout.split("\n\n", 1)  # the usage lines name the program; the rest is the same
+        assert usage.startswith(f"usage: {name} [-h]")
+        outputs.append(rest)
     assert outputs[0] == outputs[1] and "--base-url URL" in outputs[0]

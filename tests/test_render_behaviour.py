@@ -1,0 +1,123 @@
+"""Rendering on its own: the words search keeps, the related codes, the pager, warnings about markup, machine files."""
+import json
+
+import pytest
+
+from helpers import CONTENT
+from statusref.cache import Cache
+from statusref.merge import build_model
+from statusref.model import Constant, Spelled, StatusCode
+from statusref.render import (
+    Settings, constant_note, keywords, markup_problems, related, render_site, several_meanings,
+)
+from statusref.config import Config
+from statusref.sources import parse_source
+from statusref.urls import Urls
+
+REGISTRY = b"---\nrole: registry\n---\n| Code | Reason phrase | Reference |\n| --- | --- | --- |\n" \
+           b"| 301 | Moved Permanently | RFC 9110, Section 15.4.2 |\n| 404 | Not Found | RFC 9110, Section 15.5.5 |\n"
+NOTES = b"# Notes\n\n- 301 Moved Permanently: Moved for good; see 404.\n- 404 Not Found: Nothing <b>here</b>.\n"
+
+
+def files_of(*documents, base_url="", offline=False) -> tuple[dict, list]:
+    """The files of a site built in memory from a registry and some documents, and the markup problems."""
+    model = build_model([parse_source("registry.md", REGISTRY)] + [parse_source(n, d) for n, d in documents])
+    settings = Settings(Config().templates, Config().static)
+    files, problems = render_site(model, Urls(base_url, offline), settings, Cache())
+    paths = [path for path, _ in files]
+    assert len(paths) == len(set(paths))
+    return dict(files), problems
+
+
+@pytest.mark.parametrize("text, words", [
+    ("The server cannot find this; the server gave up.", ["server", "cannot", "find", "gave"]),
+    ("That would have been http code https", []),
+    ("Tiny words are not kept, nor are 1234 digits", ["tiny", "words", "kept", "digits"]),
+])
+def test_search_keeps_distinct_words_of_four_letters_or_more(text, words):
+    assert keywords(text) == words
+
+
+def test_search_keeps_at_most_thirty_words():
+    text = " ".join(f"word{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(40))
+    assert len(keywords(text)) == 30 and keywords(text, most=3) == ["wordaa", "wordab", "wordac"]
+
+
+def test_related_codes_are_mentions_both_ways_and_known_pairs():
+    mentions = {404: {410}, 500: {404}, 301: set()}
+    known = {301, 302, 308, 404, 410, 500}
+    assert related(404, mentions, known) == [410, 500]
+    assert related(301, mentions, known) == [302, 308]
+    assert related(410, mentions, {404}) == [404]
+
+
+@pytest.mark.parametrize("constant, language, note", [
+    (Constant(404, "Not Found", 1), "node", "gives 'Not Found'"),
+    (Constant(413, "CONTENT_TOO_LARGE", 1, "3.13", "REQUEST_ENTITY_TOO_LARGE"), "python",
+     "since 3.13; REQUEST_ENTITY_TOO_LARGE before"),
+    (Constant(103, "EARLY_HINTS", 1, "3.9"), "python", "since 3.9"),
+    (Constant(500, "HTTP_SERVER_ERROR", 1, note="deprecated"), "java", "deprecated"),
+    (Constant(404, "NOT_FOUND", 1), "python", ""),
+])
+def test_a_constant_says_since_when_and_what_it_was(constant, language, note):
+    assert constant_note(constant, language) == note
+
+
+def test_several_meanings_only_when_unregistered_and_two_vendors_differ():
+    from statusref.model import Description, Reference, VendorMeaning
+
+    one = VendorMeaning("nginx", "A", Description("n", 1, "x"))
+    other = VendorMeaning("Esri", "B", Description("e", 1, "y"))
+    assert several_meanings(StatusCode(499, "A or B", meanings=(one, other)))
+    assert not several_meanings(StatusCode(499, "A", meanings=(one,)))
+    assert not several_meanings(StatusCode(451, "U", meanings=(one, other), reference=Reference("RFC 7725", "")))
+
+
+def test_markup_warnings_are_one_per_document_saying_how_many():
+    found = [("a.md", 9, 404, "raw HTML <b> is shown as text"), ("a.md", 4, 404, "raw HTML <i> is shown as text"),
+             ("b.md", 7, 301, "x"), ("b.md", 3, 404, "y"), ("b.md", 5, 410, "z"), ("b.md", 6, 410, "w")]
+    problems = {p.path: (p.line, p.message) for p in markup_problems(found)}
+    assert problems["a.md"] == (4, "404: raw HTML <b> is shown as text; raw HTML <i> is shown as text")
+    assert problems["b.md"] == (3, "3 descriptions are not shown exactly as written: w; x; y; and 1 more (the first is here)")
+
+
+def test_a_hosted_site_has_robots_and_a_sitemap_only_with_its_address():
+    files, problems = files_of(("notes.md", NOTES))
+    assert files["robots.txt"] == b"User-agent: *\nAllow: /\n" and "sitemap.xml" not in files
+    assert [(p.path, p.line) for p in problems] == [("notes.md", 4)]
+    files, _ = files_of(("notes.md", NOTES), base_url="https://s.example/")
+    assert b"<loc>https://s.example/404/</loc>" in files["sitemap.xml"] and b"<loc>https://s.example/404.html" not in files["sitemap.xml"]
+    assert files["robots.txt"].endswith(b"Sitemap: https://s.example/sitemap.xml\n")
+    offline, _ = files_of(("notes.md", NOTES), offline=True)
+    assert "robots.txt" not in offline and "sitemap.xml" not in offline and "api/codes.json" in offline
+
+
+def test_the_search_data_and_api_carry_each_code_once():
+    files, _ = files_of(("notes.md", NOTES))
+    data = files["static/search-index.js"].decode()
+    rows = json.loads(data[len("window.STATUS_CODES="):-2])
+    codes = [r for r in rows if isinstance(r["c"], int)]
+    assert [(r["c"], r["t"], r["u"]) for r in codes] == [(301, "Moved Permanently", "301/"), (404, "Not Found", "404/")]
+    assert codes[0]["s"] == "Moved for good; see 404." and "moved" in codes[0]["w"].split()
+    assert [r["c"] for r in rows if r["k"] == "class"] == ["1xx", "2xx", "3xx", "4xx", "5xx"]
+    api = json.loads(files["api/codes.json"])
+    assert api["version"] == 2 and [c["code"] for c in api["codes"]] == [301, 404]
+    assert api["codes"][0]["reference"] == {"text": "RFC 9110, Section 15.4.2", "url": "https://www.rfc-editor.org/rfc/rfc9110#section-15.4.2"}
+
+
+def test_hidden_static_files_are_not_published(tmp_path):
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "style.css").write_text("body{}")
+    (static / ".secret").write_text("no")
+    (static / "sub").mkdir()
+    model = build_model([parse_source("registry.md", REGISTRY)])
+    files, _ = render_site(model, Urls(), Settings(Config().templates, static), Cache())
+    assert [p for p, _ in files if p.startswith("static/")] == ["static/style.css", "static/search-index.js"]
+
+
+def test_the_real_sites_constants_follow_the_language_order(site):
+    from helpers import soup
+
+    order = [dt.get_text(strip=True) for dt in soup(site / "200" / "index.html").select("section.constants dt")]
+    assert order == ["Python", "Java", "Node.js", "Go", ".NET", "Rust"]
