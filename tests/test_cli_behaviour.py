@@ -122,3 +122,61 @@ def test_an_unexpected_error_is_one_line_unless_debugging(project, capsys, monke
     monkeypatch.setenv("STATUSREF_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["--no-cache"])
+
+
+def test_an_interrupted_build_says_so_and_exits_130(project, capsys, monkeypatch):
+    import statusref.site
+
+    def interrupted(*args, **kwargs):
+        """Stop as Ctrl-C does."""
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(statusref.site, "build", interrupted)
+    assert main(["--no-cache"]) == 130
+    assert capsys.readouterr().err == "interrupted\n"
+
+
+def test_progress_keeps_one_bar_per_stage_once_shown(monkeypatch):
+    from statusref.cli import Progress
+
+    monkeypatch.setenv("STATUSREF_PROGRESS_AFTER", "0")
+    progress = Progress(True)
+    for stage, done, total in (("Reading sources", 1, 2), ("Reading sources", 2, 2), ("Rendering pages", 1, 3)):
+        progress(stage, done, total)
+    assert list(progress.tasks) == ["Reading sources", "Rendering pages"]
+    bars = progress.display.tasks
+    assert [(t.description, t.completed, t.total) for t in bars] == [("Reading sources", 2, 2), ("Rendering pages", 1, 3)]
+    progress.close()
+    assert not progress.display.live.is_started
+    hidden = Progress(False)
+    hidden("Reading sources", 1, 2)
+    hidden.close()
+    assert hidden.display is None and hidden.tasks == {}
+
+
+def test_progress_waits_before_it_shows(monkeypatch):
+    from statusref.cli import Progress
+
+    monkeypatch.delenv("STATUSREF_PROGRESS_AFTER", raising=False)
+    progress = Progress(True)
+    assert progress.after == 1.0
+    progress("Reading sources", 1, 2)
+    assert progress.display is None
+
+
+def test_defaults_of_a_build():
+    config = Config()
+    assert (config.content, config.out, config.cache) == (Path("content"), Path("site"), Path(".cache/statusref"))
+    assert (config.base_url, config.strict) == ("", False)
+    root = Path(__file__).resolve().parent.parent
+    assert config.templates in (root / "templates", root / "statusref" / "templates") and (config.templates / "base.html").is_file()
+    assert config.static in (root / "static", root / "statusref" / "static") and (config.static / "search.js").is_file()
+    with pytest.raises(AttributeError):
+        config.out = Path("elsewhere")
+
+
+@pytest.mark.parametrize("text, seconds", [("0", 0.0), ("2.5", 2.5), ("", 1.0), ("soon", 1.0), ("-1", 1.0), ("1e9", 1.0), ("3599", 3599.0), ("3600", 1.0)])
+def test_the_progress_delay_is_read_from_the_environment(text, seconds):
+    from statusref.cli import seconds_from
+
+    assert seconds_from(text, 1.0) == seconds

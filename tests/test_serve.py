@@ -194,10 +194,3 @@ def test_progress_waits_for_its_delay(slow_content, tmp_path):
     env = {**terminal_env(), "STATUSREF_PROGRESS_AFTER": "600"}
     output = run_on_terminal(["--content", str(slow_content), "--out", str(tmp_path / "site"), "--no-cache"], env)
     assert "Reading sources" not in output and "Rendering pages" not in output and "Built into" in output
-
-
-@pytest.mark.parametrize("text, seconds", [("0", 0.0), ("2.5", 2.5), ("", 1.0), ("soon", 1.0), ("-1", 1.0), ("1e9", 1.0)])
-def test_the_progress_delay_is_read_from_the_environment(text, seconds):
-    from statusref.cli import seconds_from
-
-    assert seconds_from(text, 1.0) == seconds
