@@ -1,0 +1,135 @@
+"""Deciding that nothing changed: every input, option and dependency counts; the record is signed and checked."""
+import importlib.util
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from statusref import fresh
+from statusref.config import Config
+from statusref.fresh import RECORD, fingerprint, output_state, remember, unchanged
+from statusref.writer import MARKER
+
+
+@pytest.fixture
+def config(tmp_path, monkeypatch) -> Config:
+    """A build's settings over folders of its own, with a marked cache folder and a site folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    for name in ("content", "templates", "static", "site", "cache"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "content" / "codes.md").write_text("- 404 Not Found: gone.\n")
+    (tmp_path / "templates" / "base.html").write_text("<html>")
+    (tmp_path / "static" / "style.css").write_text("body{}")
+    (tmp_path / "cache" / MARKER).write_text("")
+    (tmp_path / "site" / "index.html").write_text("site")
+    return Config(content=tmp_path / "content", out=tmp_path / "site", templates=tmp_path / "templates",
+                  static=tmp_path / "static", cache=tmp_path / "cache")
+
+
+def later(path: Path) -> None:
+    """Move a file's modification time on, as an edit does."""
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
+
+
+@pytest.mark.parametrize("change", [
+    lambda c: (c.content / "codes.md").write_text("- 404 Not Found: gone!\n"),
+    lambda c: later(c.content / "codes.md"),
+    lambda c: (c.content / "more.md").write_text("x"),
+    lambda c: (c.content / "sub").mkdir() or (c.content / "sub" / "deep.md").write_text("x"),
+    lambda c: later(c.templates / "base.html"),
+    lambda c: (c.static / "new.js").write_text(""),
+    lambda c: os.environ.__setitem__("SOURCE_DATE_EPOCH", "1700000000"),
+])
+def test_any_change_to_an_input_changes_the_fingerprint(config, change, monkeypatch):
+    before = fingerprint(config)
+    change(config)
+    assert fingerprint(config) != before
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@pytest.mark.parametrize("option", [{"base_url": "https://s.example/"}, {"strict": True}, {"out": Path("elsewhere")},
+                                    {"content": Path("other")}, {"templates": Path("t2")}, {"static": Path("s2")}])
+def test_every_option_counts(config, option):
+    assert fingerprint(replace(config, **option)) != fingerprint(config)
+
+
+def test_hidden_files_and_bytecode_do_not_count(config):
+    before = fingerprint(config)
+    (config.content / ".notes.md.swp").write_text("editor state")
+    (config.content / "__pycache__").mkdir()
+    (config.content / "__pycache__" / "x.pyc").write_text("")
+    assert fingerprint(config) == before
+
+
+def test_an_unreadable_folder_counts_as_such(config, monkeypatch):
+    before = fingerprint(config)
+    real = os.scandir
+
+    def scandir(path):
+        """The content folder as if its permissions forbade reading it."""
+        if Path(path) == config.content:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert fingerprint(config) != before
+
+
+@pytest.mark.parametrize("name", fresh.DEPENDENCIES)
+def test_upgrading_any_dependency_counts(config, name, tmp_path, monkeypatch):
+    module = tmp_path / f"{name}.py"
+    module.write_text("")
+    real = importlib.util.find_spec
+
+    def find(wanted, *args):
+        """The dependency as if installed from `module`."""
+        return importlib.util.spec_from_file_location(wanted, module) if wanted == name else real(wanted, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find)
+    before = fingerprint(config)
+    later(module)
+    assert fingerprint(config) != before
+
+
+def test_the_output_state_sees_edits_and_the_marker(config):
+    before = output_state(config.out)
+    (config.out / MARKER).write_text("")
+    marked = output_state(config.out)
+    later(config.out / "index.html")
+    assert len({before, marked, output_state(config.out)}) == 3
+
+
+def test_a_remembered_build_is_unchanged_until_something_changes(config):
+    summary = {"pages": 3, "codes": 1, "problems": ["codes.md:1: a warning"]}
+    remember(config, summary)
+    record = unchanged(config)
+    assert {k: record[k] for k in summary} == summary
+    later(config.out / "index.html")
+    assert unchanged(config) is None
+    remember(config, summary)
+    assert unchanged(config) is not None
+    (config.content / "codes.md").write_text("changed")
+    assert unchanged(config) is None
+
+
+def test_a_record_edited_by_hand_or_in_an_unmarked_cache_is_never_believed(config):
+    remember(config, {"pages": 3, "codes": 1, "problems": []})
+    path = config.cache / RECORD
+    signature, _, body = path.read_bytes().partition(b"\n")
+    path.write_bytes(signature + b"\n" + body.replace(b'"pages": 3', b'"pages": 4'))
+    assert unchanged(config) is None
+    remember(config, {"pages": 3, "codes": 1, "problems": []})
+    assert unchanged(config) is not None
+    (config.cache / MARKER).unlink()
+    assert unchanged(config) is None
+    path.unlink()
+    remember(config, {"pages": 3, "codes": 1, "problems": []})
+    assert not path.exists()
+
+
+def test_a_record_without_a_list_of_problems_is_not_used(config):
+    remember(config, {"pages": 3, "codes": 1, "problems": "none"})
+    assert unchanged(config) is None
