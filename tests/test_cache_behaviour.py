@@ -160,3 +160,25 @@ def test_a_key_file_this_program_did_not_make_is_refused(tmp_path):
     assert signing_key() == b"k" * 64
     os.unlink(path)
     assert len(signing_key()) == 32
+
+
+@pytest.mark.parametrize("value, kind, expected", [
+    ({"code": 404, "name": "Not Found", "line": 3, "since": "", "before": "", "note": ""}, "record",
+     "Constant(code=404, name='Not Found', line=3, since='', before='', note='')"),
+    ({"codes": [301], "title": "T", "text": "x", "line": 2}, "record", "Comparison(codes=(301,), title='T', text='x', line=2)"),
+    ({"code": 404, "name": "Not Found"}, "record", ValueError),
+    ({"digit": "4", "name": "Client", "line": 1, "text": ""}, "record", ValueError),
+    ([1, 2], "record", ValueError),
+    (None, "record", ValueError),
+])
+def test_records_read_back_must_fit_one_of_their_kinds(value, kind, expected):
+    from statusref.cache import decode
+    from statusref.sources import Parsed
+    import typing
+
+    record_kind = typing.get_args(typing.get_type_hints(Parsed)["records"])[0]
+    if expected is ValueError:
+        with pytest.raises(ValueError):
+            decode(value, record_kind)
+    else:
+        assert repr(decode(value, record_kind)) == expected

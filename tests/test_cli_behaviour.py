@@ -180,3 +180,17 @@ def test_the_progress_delay_is_read_from_the_environment(text, seconds):
     from statusref.cli import seconds_from
 
     assert seconds_from(text, 1.0) == seconds
+
+
+def test_help_lists_the_commands_and_the_exit_statuses(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"], prog="build.py")
+    assert stop.value.code == 0
+    help_text = capsys.readouterr().out
+    assert help_text.startswith("usage: build.py [-h]")
+    for line in ("  build    build the site into --out (the default command)",
+                 "  check    read and render everything, write nothing; exit 1 on any problem",
+                 "  bundle   write the offline site as a zip (default dist/http-status-codes.zip)",
+                 "  serve    serve the site on 127.0.0.1, rebuild on change, reload open pages",
+                 "Exit status: 0 built, 1 problems with --strict or check, 2 cannot build."):
+        assert line in help_text
