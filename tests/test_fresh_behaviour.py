@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from statusref import fresh
 from statusref.config import Config
 from statusref.fresh import RECORD, fingerprint, output_state, remember, unchanged
 from statusref.writer import MARKER
@@ -80,9 +79,21 @@ def test_an_unreadable_folder_counts_as_such(config, monkeypatch):
 
     monkeypatch.setattr(os, "scandir", scandir)
     assert fingerprint(config) != before
+    (config.content / "codes.md").unlink()
+    unreadable = fingerprint(config)
+    monkeypatch.setattr(os, "scandir", real)
+    assert fingerprint(config) != unreadable  # an empty folder is not an unreadable one
 
 
-@pytest.mark.parametrize("name", fresh.DEPENDENCIES)
+def test_a_missing_dependency_is_no_trouble(config, monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ftfy" else real(name, *a))
+    assert fingerprint(config) == fingerprint(config)
+    remember(config, {"pages": 1, "codes": 1, "problems": []})
+    assert unchanged(config) is not None
+
+
+@pytest.mark.parametrize("name", ["jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "yaml", "ftfy"])
 def test_upgrading_any_dependency_counts(config, name, tmp_path, monkeypatch):
     module = tmp_path / f"{name}.py"
     module.write_text("")

@@ -82,6 +82,7 @@ def test_plain_lead(content, result):
     (". x", ". x"),
     ("12.5 percent", "12.5 percent"),
     ("plain", "plain"),
+    ("XX) not a number", "XX) not a number"),
 ])
 def test_drop_marker(text, result):
     assert drop_marker(text) == result

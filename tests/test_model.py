@@ -117,3 +117,28 @@ def test_registry_document_matches_the_reference(model):
     for number, phrase in rows:
         if "(" not in phrase:
             assert model.code(int(number)).title == phrase
+
+
+def test_the_model_is_immutable(model):
+    import dataclasses
+
+    import statusref.model as module
+
+    kinds = [k for k in vars(module).values() if isinstance(k, type) and dataclasses.is_dataclass(k) and k.__module__ == module.__name__]
+    assert len(kinds) > 15
+    for kind in kinds:
+        values = {f.name: None for f in dataclasses.fields(kind)}
+        one = kind(**values)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(one, dataclasses.fields(kind)[0].name, 1)
+
+
+def test_each_class_says_what_rfc_9110_says_it_means(model):
+    meanings = [c.meaning for c in model.classes]
+    assert meanings == [
+        "The request was received, continuing process.",
+        "The request was successfully received, understood, and accepted.",
+        "Further action needs to be taken in order to complete the request.",
+        "The request contains bad syntax or cannot be fulfilled.",
+        "The server failed to fulfill an apparently valid request.",
+    ]

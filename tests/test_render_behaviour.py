@@ -121,3 +121,50 @@ def test_the_real_sites_constants_follow_the_language_order(site):
 
     order = [dt.get_text(strip=True) for dt in soup(site / "200" / "index.html").select("section.constants dt")]
     assert order == ["Python", "Java", "Node.js", "Go", ".NET", "Rust"]
+
+
+@pytest.mark.parametrize("code, among", [(429, 503), (503, 429), (301, 308), (413, 431), (206, 416), (412, 428)])
+def test_well_known_pairs_are_related_both_ways(code, among):
+    assert among in related(code, {}, {code, among})
+
+
+FLAGGED = b"""# Flags
+
+- 103 Early Hints (Experimental): Hints.
+- 510 Not Extended (Obsoleted): Extends.
+- 102 Processing (Deprecated): Works.
+"""
+
+
+def test_flags_show_their_label_and_note_on_the_page():
+    files, _ = files_of(("flags.md", FLAGGED))
+    early = files["103/index.html"].decode()
+    assert '<li class="flag flag-experimental">Experimental</li>' in early
+    extended = files["510/index.html"].decode()
+    assert '<li class="flag flag-obsoleted">Obsoleted</li>' in extended
+    assert "The specification that defined this code is obsolete." in extended
+    assert '<li class="flag flag-deprecated">Deprecated</li>' in files["102/index.html"].decode()
+
+
+def test_rendering_reports_its_progress_page_by_page():
+    model = build_model([parse_source("registry.md", REGISTRY), parse_source("notes.md", NOTES)])
+    seen = []
+    render_site(model, Urls(), Settings(Config().templates, Config().static), Cache(), lambda *step: seen.append(step))
+    assert seen == [("Rendering pages", 1, 2), ("Rendering pages", 2, 2)]
+
+
+def test_the_api_names_the_comparisons_of_a_code(site):
+    api = {c["code"]: c for c in json.loads((site / "api" / "codes.json").read_text())["codes"]}
+    assert api[301]["comparisons"] == ["/compare/redirects/"] and api[404]["comparisons"] == ["/compare/absence/"]
+    assert api[200]["comparisons"] == []
+
+
+def test_the_sources_page_says_what_each_kind_of_document_gives(site):
+    from helpers import soup
+
+    page = soup(site / "sources" / "index.html")
+    said = {s.h2["id"]: s.get_text(" ", strip=True) for s in page.select("section.source")}
+    assert "What nginx means by codes of its own, outside the registry; each meaning is shown apart." in said["vendor-nginx"]
+    assert "The constants Python gives status codes; each code's page shows them." in said["constants-python"]
+    assert "Protocol facts: the headers that go with each code" in said["facts-protocol"]
+    assert "A comparison of codes people confuse, on a page of its own." in said["compare-redirects"]

@@ -99,6 +99,14 @@ def test_drop_macros_counts_them_and_names_the_first_line():
     assert kept == "Intro\n\nUse 404 or 410.\n`{{kept}}` here\n```\n{{also kept}}\n```\nEnd "
 
 
+@pytest.mark.parametrize("macro, words", [
+    ("{{deprecated_inline}}", " (Deprecated)"), ("{{experimental_inline}}", " (Experimental)"),
+    ("{{non-standard_inline}}", " (Non-standard)"),
+])
+def test_flag_macros_become_the_flag_they_stand_for(macro, words):
+    assert drop_macros(f"- 418 I'm a teapot{macro}: text")[0] == f"- 418 I'm a teapot{words}: text"
+
+
 @pytest.mark.parametrize("text, result", [
     ("Title {#id}", "Title"),
     ("Title {: .cls}  ", "Title"),
