@@ -107,6 +107,7 @@ def test_entry_like(line, code):
     ("100 - 199", True),
     ("1xx-5xx", True),
     ("104 to 199", True),
+    ("104-199\u00a0Unassigned", True),
     ("200 range", True),
     ("416 Range Not Satisfiable", False),
     ("100 - abc", False),
