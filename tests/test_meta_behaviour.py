@@ -37,6 +37,8 @@ def test_text_without_front_matter_is_left_as_it_is(text):
 
 @pytest.mark.parametrize("text, line, message", [
     ("---\ntitle: a: b\n---\n", 2, "cannot read metadata: mapping values are not allowed here"),
+    ("---\ntitle: a\nlink: x\n  b: c\n---\n", 4, "cannot read metadata: mapping values are not allowed here"),
+    ("---\ntitle: a\nlink: [x\ntrust: 1\n---\n", 4, "cannot read metadata: expected ',' or ']'"),
     ("---\ntitle: Mine\ntrust: [1, 2\n---\n", 3, "cannot read metadata: "),
     ("+++\ntitle = \"x\"\n\ntrust = = 3\n+++\n", 4, "cannot read metadata: "),
     ("---\n# a comment\n- a\n---\n", 2, "metadata is not a list of `key: value` lines; ignored"),
