@@ -74,3 +74,8 @@ def test_a_header_naming_two_roles_takes_the_one_still_free():
                                 "| 404 | Not Found | Gone. | RFC 9110 |\n")
     assert records == [Entry(404, "Not Found", (), "Gone.", 3, "RFC 9110")]
     assert problems == []
+
+
+def test_a_misspelt_header_plays_only_its_likeliest_role():
+    records, problems, _ = read("| Code | Cdoe Nmae | Descripton |\n| --- | --- | --- |\n| 404 | Not Found | Gone. |\n")
+    assert records == [Entry(404, "", (), "Gone.", 3)]
