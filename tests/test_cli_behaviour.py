@@ -192,7 +192,8 @@ def test_help_lists_the_commands_and_the_exit_statuses(capsys):
     assert stop.value.code == 0
     help_text = capsys.readouterr().out
     assert help_text.startswith("usage: build.py [-h]")
-    for line in ("  build    build the site into --out (the default command)",
+    for line in ("Build the HTTP status code reference from the Markdown documents in content/.",
+                 "  build    build the site into --out (the default command)",
                  "  check    read and render everything, write nothing; exit 1 on any problem",
                  "  bundle   write the offline site as a zip (default dist/http-status-codes.zip)",
                  "  serve    serve the site on 127.0.0.1, rebuild on change, reload open pages",
