@@ -142,7 +142,7 @@ def test_flags_show_their_label_and_note_on_the_page():
     assert '<li class="flag flag-experimental">Experimental</li>' in early
     extended = files["510/index.html"].decode()
     assert '<li class="flag flag-obsoleted">Obsoleted</li>' in extended
-    assert "The specification that defined this code is obsolete." in extended
+    assert '<p class="note">The specification that defined this code is obsolete.</p>' in extended
     assert '<li class="flag flag-deprecated">Deprecated</li>' in files["102/index.html"].decode()
 
 
@@ -163,8 +163,9 @@ def test_the_sources_page_says_what_each_kind_of_document_gives(site):
     from helpers import soup
 
     page = soup(site / "sources" / "index.html")
-    said = {s.h2["id"]: s.get_text(" ", strip=True) for s in page.select("section.source")}
+    said = {s.h2["id"]: [p.get_text(" ", strip=True) for p in s.select("p")] for s in page.select("section.source")}
     assert "What nginx means by codes of its own, outside the registry; each meaning is shown apart." in said["vendor-nginx"]
     assert "The constants Python gives status codes; each code's page shows them." in said["constants-python"]
-    assert "Protocol facts: the headers that go with each code" in said["facts-protocol"]
-    assert "A comparison of codes people confuse, on a page of its own." in said["compare-redirects"]
+    assert ("Protocol facts: the headers that go with each code, whether it may carry content, whether it is cacheable "
+            "by default, and the section that defines it.") in said["facts-protocol"]
+    assert "A comparison of codes people confuse, on a page of its own. Redirects compared: 301, 302, 303, 307 and 308 ." in said["compare-redirects"]
