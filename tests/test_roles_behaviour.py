@@ -40,8 +40,10 @@ def doc(role: str, body: str, more: str = "") -> bytes:
      [Constant(413, "StatusContentTooLarge", 7, "1.22", "StatusRequestEntityTooLarge", "renamed")], []),
     ("constants", "", "| Code | Constant |\n|---|---|\n| 404 | NOT_FOUND |\n", [Constant(404, "NOT_FOUND", 6)],
      [(1, "a constants document needs `language:`; its constants are not shown")]),
-    ("vendor", "vendor: nginx\n", "| Code | Name | Meaning |\n|---|---|---|\n| 444 | No Response | Drops it. |\n| 499 | | |\n",
-     [Meaning(444, "No Response", "Drops it.", 7)], [(8, "499: neither a name nor a meaning")]),
+    ("vendor", "vendor: nginx\n", "| Code | Name | Meaning |\n|---|---|---|\n| 444 | No Response | Drops it. |\n| 499 | | |\n"
+     "| 497 | Only A Name | |\n| 496 | | Only a meaning. |\n",
+     [Meaning(444, "No Response", "Drops it.", 7), Meaning(497, "Only A Name", "", 9), Meaning(496, "", "Only a meaning.", 10)],
+     [(8, "499: neither a name nor a meaning")]),
     ("comparison", "", "# Two compared\n\nSee 301.\n\n| Code | Permanent |\n|---|---|\n| 301 | yes |\n| 302 | no |\n| 30x | ? |\n",
      [Comparison((301, 302), "Two compared", "See 301.\n\n| Code | Permanent |\n|---|---|\n| 301 | yes |\n| 302 | no |\n| 30x | ? |", 6)],
      [(12, "'30x' is not a status code")]),
