@@ -94,3 +94,11 @@ def test_bad_values_are_problems_at_their_key(key, value, line, message):
 def test_the_code_of_a_one_code_document_is_in_range(code, ok):
     meta, _, problems = read_meta("doc.md", f"---\ncode: {code}\n---\n", b"")
     assert (meta.get("code"), bool(problems)) == ((code, False) if ok else (None, True))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("+++\ntitle = \"x\"\n\ntrust = = 3\n+++\n", "cannot read metadata: Invalid value"),
+    ("---\ntitle: a\nlink: [x\ntrust: 1\n---\n", "cannot read metadata: expected ',' or ']', but got ':'"),
+])
+def test_a_metadata_error_says_what_is_wrong_once(text, message):
+    assert [p.message for p in read_meta("doc.md", text, b"")[2]] == [message]
