@@ -4,7 +4,7 @@ import os
 import pytest
 
 from statusref.model import Entry, Problem
-from statusref.sources import MAX_BYTES, discover, load_all, parse_source, read_file, shown, source_id
+from statusref.sources import discover, load_all, parse_source, read_file, shown, source_id
 
 
 def write(folder, name, text):
@@ -49,11 +49,12 @@ def test_a_name_that_is_not_utf8_is_shown_with_escapes():
 
 
 def test_a_file_of_exactly_the_limit_is_read_whole_and_one_byte_more_is_not(tmp_path):
+    limit = 2 * 1024 * 1024  # the 2 MB the README promises
     path = tmp_path / "big.md"
-    path.write_bytes(b"a" * MAX_BYTES)
+    path.write_bytes(b"a" * limit)
     data, trouble = read_file(path)
-    assert (len(data), trouble) == (MAX_BYTES, "")
-    path.write_bytes(b"a" * (MAX_BYTES + 1))
+    assert (len(data), trouble) == (limit, "")
+    path.write_bytes(b"a" * (limit + 1))
     data, trouble = read_file(path)
     assert data == b"" and trouble.endswith("over the 2 MB limit; skipped")
 
