@@ -135,6 +135,8 @@ def test_each_code_page_gives_a_snippet_per_language_or_says_there_is_none(site,
             else:
                 shown[dt.get_text(strip=True)].append(dd.find("code", class_="snippet").get_text())
     assert shown == expected
+    cited = [a["href"] for a in box.select("p.cite a")]
+    assert sorted(cited) == sorted(f"../sources/#constants-{n}" for n in ("python", "java", "node", "go", "dotnet", "rust"))
 
 
 def test_a_renamed_constant_shows_its_history(site):
