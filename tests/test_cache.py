@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SAMPLE, run_cli, sample_content, tree_hash
+from helpers import SAMPLE, run_cli, sample_content, touched, tree_hash
 from statusref.cache import Cache
 from statusref.sources import Parsed
 from statusref.writer import MARKER
@@ -25,7 +25,7 @@ def build_again(project: Path) -> tuple[str, str]:
     """Build once more, reading the cache (a touched source means something changed): warnings and a hash of the site."""
     source = project / "content" / "wiki-table.md"
     if source.exists():
-        os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 1_000_000))
+        touched(source)
     result = run_cli(cwd=project)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     return result.stderr, tree_hash(project / "site")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import touched
 from statusref.config import Config
 from statusref.fresh import RECORD, fingerprint, output_state, remember, unchanged
 from statusref.writer import MARKER
@@ -27,18 +28,12 @@ def config(tmp_path, monkeypatch) -> Config:
                   static=tmp_path / "static", cache=tmp_path / "cache")
 
 
-def later(path: Path) -> None:
-    """Move a file's modification time on, as an edit does."""
-    info = path.stat()
-    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
-
-
 @pytest.mark.parametrize("change", [
     lambda c: (c.content / "codes.md").write_text("- 404 Not Found: gone!\n"),
-    lambda c: later(c.content / "codes.md"),
+    lambda c: touched(c.content / "codes.md"),
     lambda c: (c.content / "more.md").write_text("x"),
     lambda c: (c.content / "sub").mkdir() or (c.content / "sub" / "deep.md").write_text("x"),
-    lambda c: later(c.templates / "base.html"),
+    lambda c: touched(c.templates / "base.html"),
     lambda c: (c.static / "new.js").write_text(""),
 ])
 def test_any_change_to_an_input_changes_the_fingerprint(config, change):
@@ -105,7 +100,7 @@ def test_upgrading_any_dependency_counts(config, name, tmp_path, monkeypatch):
 
     monkeypatch.setattr(importlib.util, "find_spec", find)
     before = fingerprint(config)
-    later(module)
+    touched(module)
     assert fingerprint(config) != before
 
 
@@ -113,7 +108,7 @@ def test_the_output_state_sees_edits_and_the_marker(config):
     before = output_state(config.out)
     (config.out / MARKER).write_text("")
     marked = output_state(config.out)
-    later(config.out / "index.html")
+    touched(config.out / "index.html")
     assert len({before, marked, output_state(config.out)}) == 3
 
 
@@ -122,7 +117,7 @@ def test_a_remembered_build_is_unchanged_until_something_changes(config):
     remember(config, summary)
     record = unchanged(config)
     assert {k: record[k] for k in summary} == summary
-    later(config.out / "index.html")
+    touched(config.out / "index.html")
     assert unchanged(config) is None
     remember(config, summary)
     assert unchanged(config) is not None
