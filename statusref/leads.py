@@ -117,17 +117,24 @@ def entry_like(line: str) -> str:
 
 def range_lead(text: str) -> bool:
     """Whether a text starts with a range of codes (`100 - 199`, `1xx-5xx`, `104-199`), which is no code."""
+    return range_ends(text) is not None
+
+
+def range_ends(text: str) -> tuple[str, str, str] | None:
+    """The first and last code of a range a text starts with (`100-199`, `1xx to 5xx`; `200 range` is 200 to 200), and the text after it."""
     body = text.strip().strip("`*_")
-    if not (body[:3].isascii() and (body[:3].isdigit() or class_label(body[:3]))):
-        return False
+    start = body[:3]
+    if not (start.isascii() and (start.isdigit() or class_label(start))):
+        return None
     rest = body[3:].lstrip(" `*_")
     if rest[:5] == "range" and not rest[5:6].isalpha():  # `200 range`, but not `416 Range Not Satisfiable`
-        return True
+        return start, start, rest[5:]
     if rest[:1] and rest[0] in "-–—":
         rest = rest[1:]
     elif rest[:3].casefold() == "to ":
         rest = rest[2:]
     else:
-        return False
+        return None
     rest = rest.lstrip(" `*_")
-    return (rest[:3].isascii() and rest[:3].isdigit()) or class_label(rest[:3]) is not None
+    end = rest[:3]
+    return (start, end, rest[3:]) if (end.isascii() and end.isdigit()) or class_label(end) is not None else None

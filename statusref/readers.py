@@ -9,7 +9,7 @@ from markdown_it.token import Token
 
 from .markup import markdown, plain_text
 from .model import ClassName, Entry, FormerName, Problem
-from .leads import bold_lead, class_label, code_like, drop_marker, entry_like, is_code, parse_lead, range_lead, split_lead
+from .leads import bold_lead, class_label, code_like, drop_marker, entry_like, is_code, parse_lead, range_ends, range_lead, split_lead
 from .text import FLAG_WORDS, clean_name, clean_text, strip_separator, without_attributes
 
 MD = markdown()
@@ -423,9 +423,10 @@ def read_list_item(state: State, item: list[Token]) -> None:
     if not children or children[0][0].type != "paragraph_open":
         return
     line = line_of(children[0])
+    group = group_of(children[0][1].content)
+    if group:
+        return read_group(state, *group, children[1:], line)
     lead, rest = split_lead(children[0][1].content)
-    if group_digit(lead) is not None:
-        return read_group(state, lead, rest, children[1:], line)
     parsed = parse_lead(lead)
     if parsed and is_code(parsed[0]):
         name = parsed[1]
@@ -436,21 +437,21 @@ def read_list_item(state: State, item: list[Token]) -> None:
         report_bad_code(state, line, parsed[0])
 
 
-def group_digit(lead: str) -> int | None:
-    """The class of an item that heads a group of codes: `4xx - Client errors` gives 4, `100-199` gives 1, `1xx-5xx` 0."""
+def group_of(content: str) -> tuple[int, str] | None:
+    """The class and name of an item that heads a group of codes: `4xx - Client errors` and `400-499 - Client errors`
+    give (4, "Client errors"); a range over several classes, `1xx-5xx`, gives class 0."""
+    ends = range_ends(content)
+    if ends:
+        start, end, after = ends
+        return int(start[0]) if start[0] == end[0] else 0, strip_separator(after.lstrip("`*_ ")).strip()
+    lead, rest = split_lead(content)
     words = lead.split()
     label = class_label(words[0].strip("`*_")) if words else None
-    if label and not range_lead(lead):
-        return label
-    if not range_lead(lead):
-        return None
-    digits = [c for c in lead if c.isdigit()]
-    return int(digits[0]) if digits[0] == digits[-1] or digits[-1] == "0" else 0
+    return (label, rest) if label else None
 
 
-def read_group(state: State, lead: str, rest: str, blocks: list[list[Token]], line: int) -> None:
-    """A class or range item: its name, then the lists nested under it, read within that class."""
-    digit = group_digit(lead)
+def read_group(state: State, digit: int, rest: str, blocks: list[list[Token]], line: int) -> None:
+    """A class or range item: its name, then the lists nested under it, read within that class (none for class 0)."""
     if digit and rest and looks_like_name(rest):
         state.records.append(ClassName(digit, clean_text(rest), line))
     outer = state.class_digit, state.class_line

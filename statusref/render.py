@@ -214,8 +214,14 @@ def code_context(model: Model, index: int, html: dict, mentions: dict, urls: Url
         "meanings": list(zip(code.meanings, [body for _, _, body in html.get((code.code, "vendors"), [])])),
         "constants": constants_shown(model, code),
         "comparisons": [c for c in model.comparisons if code.code in c.codes],
-        "headers": [(h.partition(" (")[0], h.partition(" (")[2].removesuffix(")")) for h in code.protocol.fact.headers] if code.protocol else [],
+        "headers": [header_parts(h) for h in code.protocol.fact.headers] if code.protocol else [],
     }
+
+
+def header_parts(header: str) -> tuple[str, str]:
+    """A header as the facts table gives it, `Location (the new URL)`, split into its name and its note."""
+    name, _, note = header.partition(" (")
+    return name, note.removesuffix(")")
 
 
 def several_meanings(code: StatusCode) -> bool:
@@ -258,15 +264,12 @@ def sources_context(model: Model) -> dict:
     described = {s.id: set() for s in model.sources}
     differs = {s.id: [] for s in model.sources}
     for code in model.codes:
-        for description in code.descriptions:
+        for description in code.descriptions + tuple(m.description for m in code.meanings):
             described[description.source].add(code.code)
         for name in (n for n in code.names if n.kind in ("former", "other")):
             for source in name.sources:
                 if not model.source(source).registry:
                     differs[source].append((code, name))
-    for code in model.codes:
-        for meaning in code.meanings:
-            described[meaning.description.source].add(code.code)
     order = sorted(model.sources, key=lambda s: (not s.registry, -s.trust, s.path))
     listed = [(s, sorted(described[s.id]), [n for n in s.codes if n not in described[s.id]], differs[s.id]) for s in order]
     return {"listed": listed, "roles": {s.id: role_line(s) for s in model.sources if s.role in WORDS["role"]},

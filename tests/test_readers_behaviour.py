@@ -56,6 +56,20 @@ def test_a_group_item_gives_its_class_name_and_the_entries_under_it():
     assert problems == []
 
 
+@pytest.mark.parametrize("lead, digit", [("400-499", 4), ("400 - 499", 4), ("4xx", 4), ("100 to 199", 1), ("500–599", 5)])
+def test_a_range_within_one_class_names_that_class(lead, digit):
+    records, problems, _ = read(f"- {lead} - Errors\n  - **{digit}04 Some Name**: Text.\n")
+    assert records == [ClassName(digit, "Errors", 1), Entry(digit * 100 + 4, "Some Name", (), "Text.", 2)]
+    assert problems == []
+
+
+@pytest.mark.parametrize("lead", ["1xx-5xx", "100-599", "400 to 599"])
+def test_a_range_over_several_classes_names_none(lead):
+    records, problems, _ = read(f"- {lead} - Every code\n  - **404 Not Found**: Gone.\n")
+    assert records == [Entry(404, "Not Found", (), "Gone.", 2)]
+    assert problems == []
+
+
 def test_an_item_with_more_paragraphs_keeps_them_all():
     records, problems, _ = read("- **404 Not Found**: Gone.\n\n  More text.\n\n- **410 Gone**: For good.\n")
     assert [(r.code, r.text) for r in records] == [(404, "Gone.\n\nMore text."), (410, "For good.")]
