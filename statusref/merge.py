@@ -123,14 +123,15 @@ def gather_extras(ordered: list[Parsed]) -> Extras:
 
 def with_extras(code: StatusCode, extras: Extras, named: bool) -> StatusCode:
     """A code with its protocol facts, constants and vendors' meanings; a code only vendors give is named by them."""
-    fact, source = extras.facts.get(code.code, (None, None))
+    given = extras.facts.get(code.code)
     protocol = None
-    if fact and source:
+    if given:
+        fact, source = given
         defined = make_reference(fact.origin) or Reference(fact.origin, "")
         protocol = Protocol(fact, defined, source.id)
     meanings = tuple(extras.meanings.get(code.code, ()))
     spelled = tuple(extras.constants.get(code.code, ()))
-    givers = {s.source for s in spelled} | {m.description.source for m in meanings} | ({source.id} if source else set())
+    givers = {s.source for s in spelled} | {m.description.source for m in meanings} | ({protocol.source} if protocol else set())
     code = replace(code, protocol=protocol, constants=spelled, meanings=meanings, sources=tuple(sorted(set(code.sources) | givers)))
     if named or not meanings:
         return code

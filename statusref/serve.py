@@ -59,7 +59,7 @@ def rebuild(config: Config, cache: Cache, served: Served, quiet: bool) -> None:
     try:
         result = run(config, served, cache)
     except Exception as err:  # noqa: BLE001 - serve must survive anything one rebuild does
-        say(f"error: {err}; still serving the last good site.")
+        say(f"error: {err}" + ("; still serving the last good site." if served.version else ""))
         return
     for problem in result.problems:
         say(str(problem))

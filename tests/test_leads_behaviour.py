@@ -91,6 +91,7 @@ def test_drop_marker(text, result):
 @pytest.mark.parametrize("line, code", [
     ("404 | Not Found", "404"),
     ("`404`: gone", "404"),
+    ("| `404` | Not Found", "404"),
     ("40A: odd", "40A"),
     ("404: gone", "404"),
     ("404 Not Found", "404"),
@@ -113,6 +114,8 @@ def test_entry_like(line, code):
     ("100 - abc", False),
     ("404 Not Found", False),
     ("Not Found", False),
+    ("**400**-**499**", True),
+    ("300 X-300 header", False),
 ])
 def test_range_lead(text, is_range):
     assert range_lead(text) is is_range

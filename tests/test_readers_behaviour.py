@@ -70,6 +70,14 @@ def test_a_range_over_several_classes_names_none(lead):
     assert problems == []
 
 
+@pytest.mark.parametrize("under, text", [("- : The page is gone.", "The page is gone."), ("- A page that is gone.", "A page that is gone."),
+                                         ("- ~ Gone for now.", "Gone for now."), ("- :x", ":x")])
+def test_a_one_item_list_under_an_entry_is_its_description_without_a_definition_mark(under, text):
+    records, problems, _ = read(f"- 404 Not Found\n\n  {under}\n")
+    assert records == [Entry(404, "Not Found", (), text, 1)]
+    assert problems == []
+
+
 def test_an_item_with_more_paragraphs_keeps_them_all():
     records, problems, _ = read("- **404 Not Found**: Gone.\n\n  More text.\n\n- **410 Gone**: For good.\n")
     assert [(r.code, r.text) for r in records] == [(404, "Gone.\n\nMore text."), (410, "For good.")]

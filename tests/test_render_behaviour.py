@@ -32,6 +32,7 @@ def files_of(*documents, base_url="", offline=False) -> tuple[dict, list]:
 @pytest.mark.parametrize("text, words", [
     ("The server cannot find this; the server gave up.", ["server", "cannot", "find", "gave"]),
     ("That would have been http code https", []),
+    ("They said this does with from into only also used such when which there their than then will should could", ["said"]),
     ("Tiny words are not kept, nor are 1234 digits", ["tiny", "words", "kept", "digits"]),
 ])
 def test_search_keeps_distinct_words_of_four_letters_or_more(text, words):
@@ -105,6 +106,14 @@ def test_the_search_data_and_api_carry_each_code_once():
     assert api["codes"][0]["reference"] == {"text": "RFC 9110, Section 15.4.2", "url": "https://www.rfc-editor.org/rfc/rfc9110#section-15.4.2"}
 
 
+def test_search_finds_a_code_by_its_other_names_but_not_twice_by_its_title():
+    former = b"# Old names\n\n| Code | Name | Former name |\n| --- | --- | --- |\n| 301 | Moved Permanently | Moved |\n"
+    files, _ = files_of(("notes.md", NOTES), ("old.md", former))
+    data = files["static/search-index.js"].decode()
+    rows = json.loads(data[len("window.STATUS_CODES="):-2])
+    assert [(r["c"], r["n"]) for r in rows if isinstance(r["c"], int)] == [(301, ["Moved"]), (404, [])]
+
+
 def test_hidden_static_files_are_not_published(tmp_path):
     static = tmp_path / "static"
     static.mkdir()
@@ -123,7 +132,8 @@ def test_the_real_sites_constants_follow_the_language_order(site):
     assert order == ["Python", "Java", "Node.js", "Go", ".NET", "Rust"]
 
 
-@pytest.mark.parametrize("code, among", [(429, 503), (503, 429), (301, 308), (413, 431), (206, 416), (412, 428)])
+@pytest.mark.parametrize("code, among", [(429, 503), (503, 429), (301, 308), (413, 431), (206, 416), (412, 428),
+                                         (302, 307), (307, 302), (413, 414), (414, 413)])
 def test_well_known_pairs_are_related_both_ways(code, among):
     assert among in related(code, {}, {code, among})
 

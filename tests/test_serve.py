@@ -2,6 +2,7 @@
 import fcntl
 import os
 import pty
+import json
 import re
 import shutil
 import socket
@@ -54,7 +55,8 @@ def start_serve(tmp_path: Path, *extra: str) -> subprocess.Popen:
     if not content.exists():
         shutil.copytree(CONTENT, content)
     command = [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--out", str(tmp_path / "site"), *extra]
-    return subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=open(tmp_path / "stderr.txt", "w"), text=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as in a user's shell
+    return subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=open(tmp_path / "stderr.txt", "w"), text=True, env=env)
 
 
 def served_url(process: subprocess.Popen) -> str:
@@ -69,17 +71,17 @@ def served_url(process: subprocess.Popen) -> str:
 
 @pytest.fixture
 def served(tmp_path):
-    """build.py serve on a copy of content/, on a free port; yields (base URL, content, stderr file)."""
+    """build.py serve on a copy of content/, on a free port; yields (base URL, content, stderr file, process)."""
     process = start_serve(tmp_path, "--port", "0")
     try:
-        yield served_url(process), tmp_path / "content", tmp_path / "stderr.txt"
+        yield served_url(process), tmp_path / "content", tmp_path / "stderr.txt", process
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
 def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(served, tmp_path):
-    url, content, stderr = served
+    url, content, stderr, process = served
     page = fetch(url + "404/")
     assert "The server cannot find the requested resource." in page
     assert '<script src="/__serve/reload.js"></script>' in page and "connect-src 'self'" in page
@@ -97,10 +99,14 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(served, tmp_path)
     assert f"{content / 'broken.md'}:3: cannot read status code '40A'" in stderr.read_text()
     assert fetch(url + "__serve/version") == version
     assert "Nothing lives at this address." in fetch(url + "404/")
+    codes = len(json.loads(fetch(url + "api/codes.json"))["codes"])
+    process.kill()  # what serve printed must already be out: it never stops to flush it
+    rebuilt = [line for line in process.stdout.read().splitlines() if line.startswith("Rebuilt ")]
+    assert len(rebuilt) == 1 and re.fullmatch(rf"Rebuilt {codes} codes in \d+\.\d\d s", rebuilt[0]), rebuilt  # the edit; the broken one is refused
 
 
 def test_serve_answers_like_a_static_host(served):
-    url, _, _ = served
+    url, _, _, _ = served
     status, headers, body = status_of(url + "static/style.css")
     assert (status, headers["Content-Type"], headers["Cache-Control"]) == (200, "text/css; charset=utf-8", "no-store")
     assert body == (CONTENT.parent / "static" / "style.css").read_bytes()

@@ -71,6 +71,11 @@ def test_files_are_served_with_their_type(server, path, status, kind):
 
 def test_a_folder_without_its_slash_is_redirected(server):
     assert get(server, "/404")[:3] == (301, None, "/404/")
+    connection = http.client.HTTPConnection("127.0.0.1", server, timeout=30)
+    connection.request("GET", "/404")
+    response = connection.getresponse()
+    assert (response.getheader("Content-Length"), response.read()) == ("0", b"")
+    connection.close()
 
 
 @pytest.mark.parametrize("path", ["/missing/", "/.hidden/", "/.hidden/index.html"])
@@ -117,6 +122,32 @@ def test_serve_refuses_a_port_in_use(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"error: cannot serve on 127.0.0.1:{port}: ")
     assert not (tmp_path / "site").exists()
+
+
+def test_serve_stops_and_frees_its_port_when_the_first_build_fails(tmp_path, capsys):
+    import gc
+    import warnings
+
+    config = Config(content=tmp_path / "missing", out=tmp_path / "site", cache=None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert serve(config, 0, True) == 2
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+    assert capsys.readouterr().err.splitlines() == [f"error: content folder {tmp_path / 'missing'} not found",
+                                                    "error: the first build failed; fix it and run serve again"]
+
+
+def test_serve_stops_with_status_0_when_watching_ends(tmp_path, monkeypatch, capsys):
+    import statusref.serve
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text("- **200 OK**: Fine.\n")
+    monkeypatch.setattr(statusref.serve, "watch", lambda config: iter([set()]))  # as Ctrl+C ends watching
+    assert serve(Config(content=content, out=tmp_path / "site", cache=None), 0, True) == 0
+    assert (tmp_path / "site" / "200" / "index.html").is_file()
+    assert capsys.readouterr().out.startswith(f"Serving {tmp_path / 'site'} on http://127.0.0.1:")
 
 
 def test_a_rebuild_with_new_problems_is_not_published_and_says_so(tmp_path, capsys):

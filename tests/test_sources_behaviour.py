@@ -151,3 +151,20 @@ def test_sources_that_would_share_an_id_get_numbers(tmp_path):
     assert parsed[0].problems == ()
     assert parsed[1].problems == (Problem(str(content / "a-b.md"), 1,
                                           "its id 'a-b' is taken by A B.md; this document's id is 'a-b-2'"),)
+
+
+def test_reading_reports_its_progress_source_by_source(tmp_path):
+    for name in ("a.md", "b.md", "c.md"):
+        write(tmp_path, name, "- **200 OK**: Fine.\n")
+    seen = []
+    load_all(tmp_path, progress=lambda *step: seen.append(step))
+    assert seen == [("Reading sources", 1, 3), ("Reading sources", 2, 3), ("Reading sources", 3, 3)]
+
+
+@pytest.mark.parametrize("text, problems", [
+    ("Just some words about the web.\n", [Problem("notes.md", 1, "no status codes found: expected a table, list or headings of codes")]),
+    ("\n  \n", [Problem("notes.md", 1, "empty source: nothing to read")]),
+    ("---\ntitle: Notes\n---\n", []),
+])
+def test_a_document_without_codes_says_so_once(text, problems):
+    assert list(parse_source("notes.md", text.encode()).problems) == problems

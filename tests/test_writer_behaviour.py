@@ -60,7 +60,7 @@ def first_version_site(folder: Path, api: object, extra: tuple[str, ...] = ()) -
         (folder / name / "index.html").write_text(f"page {name}")
     (folder / "index.html").write_text("home")
     (folder / "api").mkdir()
-    (folder / "api" / "codes.json").write_text(json.dumps(api))
+    (folder / "api" / "codes.json").write_text(api if isinstance(api, str) else json.dumps(api))
     return folder
 
 
@@ -73,6 +73,7 @@ GOOD_API = {"version": 1, "codes": [{"code": 404, "url": "404/"}]}
     ({"version": 1, "codes": []}, (), False),
     ({"version": 1, "codes": [{"code": 404}]}, (), False),
     ([{"version": 1}], (), False),
+    ('{"version": 1, "codes": [', (), False),
     (GOOD_API, ("photos",), False),
     (GOOD_API, ("6xx",), False),
 ])
