@@ -98,3 +98,11 @@ def test_a_code_known_only_by_a_former_name(tmp_path):
 def test_references_link_to_the_rfc_and_its_section(text, url):
     assert make_reference(text) == Reference(text, url)
     assert make_reference("") is None
+
+
+def test_a_registered_code_without_a_name_is_titled_unused_and_one_nobody_names_by_its_number(tmp_path):
+    model, _ = model_of(tmp_path, {
+        "reg.md": REGISTRY + "| Code | Reason phrase | Reference |\n| --- | --- | --- |\n| 306 | (Unused) | RFC 9110 |\n",
+        "notes.md": "| Code | Description |\n| --- | --- |\n| 299 | Something vendors send. |\n",
+    })
+    assert [(c.code, c.title, c.flags) for c in model.codes] == [(299, "Status 299", ("unofficial",)), (306, "Unused", ("unused",))]

@@ -81,6 +81,8 @@ LONG = "ftp://" + "a" * 100
     ("link", LONG, 3, "link: must be an http or https URL, not " + repr(LONG[:60])[:57] + "...; ignored"),
     ("code", "600", 3, "code: must be a status code from 100 to 599, not 600; ignored"),
     ("code", "99", 3, "code: must be a status code from 100 to 599, not 99; ignored"),
+    ("code", "404.0", 3, "code: must be a status code from 100 to 599, not 404.0; ignored"),
+    ("code", "true", 3, "code: must be a status code from 100 to 599, not True; ignored"),
     ("role", "admin", 3, "role: the role is one of registry, facts, constants, vendor, comparison, not 'admin'; ignored"),
 ])
 def test_bad_values_are_problems_at_their_key(key, value, line, message):

@@ -133,7 +133,8 @@ def test_the_real_sites_constants_follow_the_language_order(site):
 
 
 @pytest.mark.parametrize("code, among", [(429, 503), (503, 429), (301, 308), (413, 431), (206, 416), (412, 428),
-                                         (302, 307), (307, 302), (413, 414), (414, 413)])
+                                         (302, 307), (307, 302), (303, 307), (413, 414), (414, 413), (401, 403),
+                                         (401, 407)])
 def test_well_known_pairs_are_related_both_ways(code, among):
     assert among in related(code, {}, {code, among})
 
@@ -179,3 +180,9 @@ def test_the_sources_page_says_what_each_kind_of_document_gives(site):
     assert ("Protocol facts: the headers that go with each code, whether it may carry content, whether it is cacheable "
             "by default, and the section that defines it.") in said["facts-protocol"]
     assert "A comparison of codes people confuse, on a page of its own. Redirects compared: 301, 302, 303, 307 and 308 ." in said["compare-redirects"]
+
+
+def test_the_api_gives_a_codes_extension_or_null():
+    files, _ = files_of(("webdav.md", b"| Code | Name |\n| --- | --- |\n| 423 | Locked (WebDAV) |\n"))
+    api = {c["code"]: c for c in json.loads(files["api/codes.json"])["codes"]}
+    assert (api[423]["extension"], api[404]["extension"]) == ("WebDAV", None)

@@ -29,6 +29,8 @@ def doc(role: str, body: str, more: str = "") -> bytes:
      "| 3O1 | - | allowed | yes | RFC 1 |\n| 302 | - | maybe | yes | RFC 1 |\n| 303 | - | never | no | |\n",
      [], [(6, "'3O1' is not a status code"), (7, "302: content must be never or allowed, and cacheable yes or no"),
           (8, "303: says nothing of where it is defined")]),
+    ("facts", "", "| Status | Fields | Body | Caching | Origin |\n|---|---|---|---|---|\n| 204 | none | never | no | RFC 9110 |\n",
+     [Fact(204, (), False, False, "RFC 9110", 6)], []),
     ("facts", "", "| Code | Headers |\n|---|---|\n| 301 | Location |\n", [],
      [(4, "a facts table needs a column for content, cacheable, origin")]),
     ("facts", "", "Nothing but prose about 301.\n", [],
@@ -38,6 +40,9 @@ def doc(role: str, body: str, more: str = "") -> bytes:
     ("constants", "language: go\n", "| Status | Name | Since | Before | Note |\n|---|---|---|---|---|\n"
      "| 413 | StatusContentTooLarge | 1.22 | StatusRequestEntityTooLarge | renamed |\n",
      [Constant(413, "StatusContentTooLarge", 7, "1.22", "StatusRequestEntityTooLarge", "renamed")], []),
+    ("constants", "language: python\n", "| Code | Identifier | Added | Formerly | Notes |\n|---|---|---|---|---|\n"
+     "| 422 | UNPROCESSABLE_CONTENT | 3.13 | UNPROCESSABLE_ENTITY | renamed |\n",
+     [Constant(422, "UNPROCESSABLE_CONTENT", 7, "3.13", "UNPROCESSABLE_ENTITY", "renamed")], []),
     ("constants", "", "| Code | Constant |\n|---|---|\n| 404 | NOT_FOUND |\n", [Constant(404, "NOT_FOUND", 6)],
      [(1, "a constants document needs `language:`; its constants are not shown")]),
     ("vendor", "vendor: nginx\n", "| Code | Name | Meaning |\n|---|---|---|\n| 444 | No Response | Drops it. |\n| 499 | | |\n"

@@ -168,3 +168,10 @@ def test_reading_reports_its_progress_source_by_source(tmp_path):
 ])
 def test_a_document_without_codes_says_so_once(text, problems):
     assert list(parse_source("notes.md", text.encode()).problems) == problems
+
+
+@pytest.mark.parametrize("length", [250, 251, 252])
+def test_a_source_whose_metadata_file_could_have_no_name_is_read_without_one(tmp_path, length):
+    write(tmp_path, "a" * length + ".md", "- **200 OK**: Fine.\n")  # its .toml beside would be over 255 bytes from 252 on
+    (parsed,) = load_all(tmp_path)
+    assert [(r.code, r.name) for r in parsed.records] == [(200, "OK")] and parsed.problems == ()

@@ -1,8 +1,8 @@
 """Text helpers: decoding bytes, wiki leftovers, names and qualifiers, sentences, macros, attribute lists."""
 import pytest
 
-from statusref.text import (clean_name, decode, drop_macros, drop_wiki_notes, first_sentence, macros_in, shorten,
-                            split_qualifiers, strip_separator, without_attributes)
+from statusref.text import (clean_name, decode, drop_macros, drop_wiki_notes, first_sentence, macros_in, normalise,
+                            shorten, split_qualifiers, strip_separator, without_attributes)
 
 
 @pytest.mark.parametrize("data, result", [
@@ -97,6 +97,20 @@ def test_drop_macros_counts_them_and_names_the_first_line():
     kept, count, first = drop_macros(text)
     assert (count, first) == (3, 3)
     assert kept == "Intro\n\nUse 404 or 410.\n`{{kept}}` here\n```\n{{also kept}}\n```\nEnd "
+
+
+@pytest.mark.parametrize("text", ["Write {%} as it is", "A lone {{} stays", "Braces {} and %}{% stay"])
+def test_marks_that_close_nothing_are_no_macros(text):
+    assert drop_macros(text) == (text, 0, 0)
+
+
+@pytest.mark.parametrize("text, result", [
+    ("The \ufb01le is gone, \uff11\uff12 times, cafe\u0301.", "The \ufb01le is gone, \uff11\uff12 times, cafe\u0301."),
+    ("Line one\r\nLine two\rthree", "Line one\nLine two\nthree"),
+    ("The server doesn\u00e2\u20ac\u2122t know.", "The server doesn\u2019t know."),
+])
+def test_only_text_showing_mojibake_is_repaired(text, result):
+    assert normalise(text) == result
 
 
 @pytest.mark.parametrize("macro, words", [
