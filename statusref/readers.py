@@ -423,10 +423,11 @@ def read_list_item(state: State, item: list[Token]) -> None:
     if not children or children[0][0].type != "paragraph_open":
         return
     line = line_of(children[0])
-    group = group_of(children[0][1].content)
+    content = children[0][1].content
+    lead, rest = split_lead(content)
+    group = group_of(content, lead, rest)
     if group:
         return read_group(state, *group, children[1:], line)
-    lead, rest = split_lead(children[0][1].content)
     parsed = parse_lead(lead)
     if parsed and is_code(parsed[0]):
         name = parsed[1]
@@ -437,14 +438,13 @@ def read_list_item(state: State, item: list[Token]) -> None:
         report_bad_code(state, line, parsed[0])
 
 
-def group_of(content: str) -> tuple[int, str] | None:
-    """The class and name of an item that heads a group of codes: `4xx - Client errors` and `400-499 - Client errors`
-    give (4, "Client errors"); a range over several classes, `1xx-5xx`, gives class 0."""
+def group_of(content: str, lead: str, rest: str) -> tuple[int, str] | None:
+    """The class and name of an item (its text, split into lead and rest) that heads a group of codes: `4xx - Client
+    errors` and `400-499 - Client errors` give (4, "Client errors"); a range over several classes, `1xx-5xx`, class 0."""
     ends = range_ends(content)
     if ends:
         start, end, after = ends
         return int(start[0]) if start[0] == end[0] else 0, strip_separator(after.lstrip("`*_ ")).strip()
-    lead, rest = split_lead(content)
     words = lead.split()
     label = class_label(words[0].strip("`*_")) if words else None
     return (label, rest) if label else None

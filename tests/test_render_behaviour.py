@@ -19,6 +19,12 @@ REGISTRY = b"---\nrole: registry\n---\n| Code | Reason phrase | Reference |\n| -
 NOTES = b"# Notes\n\n- 301 Moved Permanently: Moved for good; see 404.\n- 404 Not Found: Nothing <b>here</b>.\n"
 
 
+def search_rows(files: dict) -> list[dict]:
+    """The rows of the search data a site in memory carries."""
+    data = files["static/search-index.js"].decode()
+    return json.loads(data[len("window.STATUS_CODES="):-2])
+
+
 def files_of(*documents, base_url="", offline=False) -> tuple[dict, list]:
     """The files of a site built in memory from a registry and some documents, and the markup problems."""
     model = build_model([parse_source("registry.md", REGISTRY)] + [parse_source(n, d) for n, d in documents])
@@ -95,8 +101,7 @@ def test_a_hosted_site_has_robots_and_a_sitemap_only_with_its_address():
 
 def test_the_search_data_and_api_carry_each_code_once():
     files, _ = files_of(("notes.md", NOTES))
-    data = files["static/search-index.js"].decode()
-    rows = json.loads(data[len("window.STATUS_CODES="):-2])
+    rows = search_rows(files)
     codes = [r for r in rows if isinstance(r["c"], int)]
     assert [(r["c"], r["t"], r["u"]) for r in codes] == [(301, "Moved Permanently", "301/"), (404, "Not Found", "404/")]
     assert codes[0]["s"] == "Moved for good; see 404." and "moved" in codes[0]["w"].split()
@@ -109,8 +114,7 @@ def test_the_search_data_and_api_carry_each_code_once():
 def test_search_finds_a_code_by_its_other_names_but_not_twice_by_its_title():
     former = b"# Old names\n\n| Code | Name | Former name |\n| --- | --- | --- |\n| 301 | Moved Permanently | Moved |\n"
     files, _ = files_of(("notes.md", NOTES), ("old.md", former))
-    data = files["static/search-index.js"].decode()
-    rows = json.loads(data[len("window.STATUS_CODES="):-2])
+    rows = search_rows(files)
     assert [(r["c"], r["n"]) for r in rows if isinstance(r["c"], int)] == [(301, ["Moved"]), (404, [])]
 
 
