@@ -43,6 +43,16 @@ def test_a_heading_with_a_code_that_is_not_one_is_a_problem():
     assert [r.code for r in records] == [404]
 
 
+@pytest.mark.parametrize("item, problems", [
+    ("- **40A Odd**: text", [(1, "cannot read status code '40A': a code is three digits, 100 to 599")]),
+    ("- 4 things to know", []),
+])
+def test_a_list_item_led_by_a_code_that_is_not_one_is_a_problem_but_a_count_is_not(item, problems):
+    records, found, _ = read(f"{item}\n- **404 Not Found**: Gone.\n")
+    assert [r.code for r in records] == [404]
+    assert found == problems
+
+
 def test_an_entry_with_neither_name_nor_text_is_a_problem():
     records, problems, _ = read("- **200 OK**: Fine.\n- **404**\n")
     assert problems == [(2, "404 has neither a name nor a description")]
