@@ -3,4 +3,5 @@ import sys
 
 from .cli import main
 
-sys.exit(main(prog="python -m statusref"))
+if __name__ == "__main__":
+    sys.exit(main(prog="python -m statusref"))

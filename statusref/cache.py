@@ -113,45 +113,56 @@ class Cache:
 
     def get(self, store: str, key: str, make, kind):
         """The value kept under key, made by `make()` when there is none; `kind` is its dataclass."""
+        found = self.lookup(store, key, kind)
+        return self.put(store, key, make()) if found is None else found
+
+    def lookup(self, store: str, key: str, kind):
+        """The value kept under key, from memory or disk, or None; `kind` is its dataclass."""
         self.used[store].add(key)
         values = self.values[store]
         if key not in values and store == "parsed" and self.folder:
             found = self.load(self.folder / "parsed" / f"{key}.json", kind)
             if found is not None:
                 values[key] = found
-        if key not in values:
-            values[key] = make()
-            self.made[store].add(key)
-        return values[key]
+        return values.get(key)
 
-    def save(self) -> None:
-        """Write what this build made and forget what it no longer uses; trouble writing is only a warning."""
-        stale = self.values["html"].keys() - self.used["html"]
-        for store in self.values:
+    def put(self, store: str, key: str, value):
+        """Keep a value made by this build under key; the value."""
+        self.used[store].add(key)
+        self.values[store][key] = value
+        self.made[store].add(key)
+        return value
+
+    def save(self, keep: bool = True, stores: tuple[str, ...] = ("parsed", "html")) -> None:
+        """Write what this build made and forget what it no longer uses, or all of it when no later build will ask;
+        trouble writing is only a warning."""
+        for store in stores:
+            stale = bool(self.values[store].keys() - self.used[store])
             self.values[store] = {k: v for k, v in self.values[store].items() if k in self.used[store]}
-        if self.folder:
-            try:
-                with locked(self.folder / "store"):
-                    self.write(bool(stale))
-            except (OSError, WriteError) as err:
-                self.trouble(f"cache {self.folder} cannot be written ({getattr(err, 'strerror', None) or err}); the site is built all the same")
-        self.used = {name: set() for name in self.used}
-        self.made = {name: set() for name in self.made}
+            if self.folder:
+                try:
+                    with locked(self.folder / "store"):
+                        self.write(store, stale)
+                except (OSError, WriteError) as err:
+                    self.trouble(f"cache {self.folder} cannot be written ({getattr(err, 'strerror', None) or err}); the site is built all the same")
+            self.used[store], self.made[store] = set(), set()
+            if not keep:
+                self.values[store] = {}
 
-    def write(self, stale: bool) -> None:
-        """Put new parsed sources and changed description HTML on disk; drop unused files and dead builds' temp files."""
-        parsed = self.folder / "parsed"
-        parsed.mkdir(exist_ok=True)
-        for key in self.made["parsed"]:
-            write_atomic(parsed / f"{key}.json", self.signed(encode(self.values["parsed"][key])))
-        for folder in (self.folder, parsed):
-            for path in folder.iterdir():
-                dead = path.name.startswith(".") and path.suffix == ".tmp"
-                unused = folder == parsed and path.suffix == ".json" and path.stem not in self.used["parsed"]
-                if (dead or unused) and plain_file(path):
-                    path.unlink()
-        if self.made["html"] or stale:
-            write_atomic(self.folder / "html.json", self.signed(encode(self.values["html"])))
+    def write(self, store: str, stale: bool) -> None:
+        """Put one store's new values on disk: a file per parsed source, one file of description HTML; drop unused
+        files and dead builds' temp files."""
+        folder = self.folder / "parsed" if store == "parsed" else self.folder
+        folder.mkdir(exist_ok=True)
+        for key in self.made["parsed"] if store == "parsed" else ():
+            write_atomic(folder / f"{key}.json", self.signed(encode(self.values["parsed"][key])))
+        for path in folder.iterdir():
+            dead = path.name.startswith(".") and path.suffix == ".tmp"
+            unused = store == "parsed" and path.suffix == ".json" and path.stem not in self.used["parsed"]
+            if (dead or unused) and plain_file(path):
+                path.unlink()
+        if store == "html" and (self.made["html"] or stale):
+            write_atomic(folder / "html.json", self.signed(encode(self.values["html"])))
 
     def signed(self, body: bytes) -> bytes:
         """A cache file's bytes: its signature, a line break, its JSON."""

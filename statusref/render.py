@@ -1,9 +1,11 @@
 """Rendering the model into site files, all in memory: (path, bytes) pairs, and the problems of the markup."""
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -99,15 +101,18 @@ def describe(model: Model, urls: Urls, cache: Cache) -> tuple[dict, dict, list[P
               for c in model.codes if c.meanings]
     pages += [(c.label, urls.path("class", c.digit), None, c.descriptions) for c in model.classes]
     pages += [(c.slug, urls.path("compare", c.slug), None, (Description(c.source, 0, c.text),)) for c in model.comparisons]
+    shown: dict[str, Markup] = {}  # one copy of each distinct HTML, however many descriptions share it
     for key, path, own, descriptions in pages:
         link = urls.linker(path)
-        rendered = []
-        for d in descriptions:
+        rendered, keys = [], [cache_key(known_key, path, d.text) for d in descriptions]
+        for d, hashed in zip(descriptions, keys):
             make = lambda d=d: Rendered(*render_description(d.text, own, known, lambda n: link("code", n)))  # noqa: E731
-            rendered.append(cache.get("html", cache_key(known_key, path, d.text), make, Rendered))
+            rendered.append(cache.get("html", hashed, make, Rendered))
+            if hashed not in shown:
+                shown[hashed] = Markup(rendered[-1].html)
             label = model.source(d.source).where
             found += [(label, d.line, key[0] if isinstance(key, tuple) else key, warning) for warning in rendered[-1].warnings]
-        html[key] = [(model.source(d.source), d, Markup(r.html)) for d, r in zip(descriptions, rendered)]
+        html[key] = [(model.source(d.source), d, shown[hashed]) for d, hashed in zip(descriptions, keys)]
         if isinstance(key, int):
             mentions[key] = {n for r in rendered for n in r.mentions}
     return html, mentions, markup_problems(found)
@@ -139,24 +144,40 @@ def related(code: int, mentions: dict, known) -> list[int]:
 
 
 def render_site(model: Model, urls: Urls, settings: Settings, cache: Cache | None = None, progress=None):
-    """Every file of the site, rendered in memory in a stable order, and the problems of the markup."""
+    """Every file of the site, rendered one by one as it is asked for, in a stable order; and the problems of the markup.
+
+    The problems are known at once; the files are not held in memory, so that each can be written as it is made.
+    """
     env = make_env(settings.templates)
     html, mentions, problems = describe(model, urls, cache or Cache())
+    return site_files(env, model, urls, settings, (html, mentions), progress), problems
+
+
+def site_files(env: Environment, model: Model, urls: Urls, settings: Settings, described: tuple, progress=None):
+    """Every file of the site, each rendered when it is asked for: pages, static files, search data, API."""
+    html, mentions = described
     page = Pager(env, urls, model, settings.date)
-    files = [page("index", None, "index.html", index_context(model))]
+    paths = []
+    for made in pages(page, model, urls, html, mentions, progress):
+        paths.append(made[0])
+        yield made
+    yield from static_files(settings.static, model, urls)
+    yield from machine_files(env, model, urls, settings.date, paths)
+
+
+def pages(page, model: Model, urls: Urls, html: dict, mentions: dict, progress=None):
+    """Every HTML page of the site, rendered one by one."""
+    yield page("index", None, "index.html", index_context(model))
     for cls in model.classes:
-        files.append(page("class", cls.digit, "class.html", class_context(model, cls, urls, html)))
+        yield page("class", cls.digit, "class.html", class_context(model, cls, urls, html))
     for number, code in enumerate(model.codes):
-        files.append(page("code", code.code, "code.html", code_context(model, number, html, mentions, urls)))
+        yield page("code", code.code, "code.html", code_context(model, number, html, mentions, urls))
         if progress:
             progress("Rendering pages", number + 1, len(model.codes))
     for compared in model.comparisons:
-        files.append(page("compare", compared.slug, "compare.html", compare_context(model, compared, html)))
-    files.append(page("sources", None, "sources.html", sources_context(model)))
-    files.append(page("notfound", None, "404.html", {}))
-    files += static_files(settings.static, model, urls)
-    files += machine_files(env, model, urls, settings.date, [path for path, _ in files])
-    return files, problems
+        yield page("compare", compared.slug, "compare.html", compare_context(model, compared, html))
+    yield page("sources", None, "sources.html", sources_context(model))
+    yield page("notfound", None, "404.html", {})
 
 
 def index_context(model: Model) -> dict:
@@ -177,11 +198,19 @@ class Pager:
         path = self.urls.path(kind, key)
         link = self.urls.linker(path)
         canonical = self.urls.absolute(path) if self.urls.base_url and not self.urls.offline else ""
-        text = self.env.get_template(template).render(
+        parts = self.env.get_template(template).generate(
             model=self.model, url=link, asset=link.asset, root=link.prefix(), canonical=canonical,
             date=self.date, offline=self.urls.offline, kind=kind, **context,
         )
-        return path, text.encode("utf-8")
+        return path, joined(parts)
+
+
+def joined(parts) -> bytes:
+    """Rendered pieces as UTF-8, joined a batch at a time: a huge page never holds all of its small pieces at once."""
+    out = io.BytesIO()
+    while batch := list(islice(parts, 4096)):
+        out.write("".join(batch).encode("utf-8"))
+    return out.getvalue()
 
 
 def neighbours(kind: str, items: list, index: int, urls: Urls, key, label) -> dict:

@@ -60,8 +60,8 @@ class Folder:
         """Whether to write, given the problems found."""
         return not (strict and problems)
 
-    def write(self, files: list[tuple[str, bytes]]) -> None:
-        """Publish the files."""
+    def write(self, files) -> None:
+        """Publish the files, each written as it is rendered."""
         publish(files, self.out, say, self.published)
 
     def published(self) -> None:
@@ -73,7 +73,7 @@ class Bundle(Folder):
 
     offline = True
 
-    def write(self, files: list[tuple[str, bytes]]) -> None:
+    def write(self, files) -> None:
         """Write the zip, dated by SOURCE_DATE_EPOCH or 1980-01-01."""
         epoch = source_epoch()
         stamp = utc(max(epoch, 315532800)).timetuple()[:6] if epoch else (1980, 1, 1, 0, 0, 0)
@@ -91,8 +91,9 @@ class Nothing(Folder):
         """A check passes only without problems."""
         return not problems
 
-    def write(self, files: list[tuple[str, bytes]]) -> None:
-        """Write nothing."""
+    def write(self, files) -> None:
+        """Render every file and write none."""
+        files.drain()
 
 
 def source_epoch() -> int | None:
@@ -149,20 +150,44 @@ def run(config: Config, output: Folder, cache: Cache | None = None, progress=Non
     """Read, merge and render everything in memory, then write it to the output unless problems forbid."""
     started = time.perf_counter()
     with collector_paused():
+        reused = cache is not None
         cache = cache or Cache(config.cache, config.templates, say)
         model = load_model(config, cache, progress)
+        cache.save(reused, ("parsed",))  # each store saved once all of it is made, held on only for a later build
         urls = Urls(config.base_url, output.offline)
-        files, found = render_site(model, urls, settings(config), cache, progress)
+        rendered, found = render_site(model, urls, settings(config), cache, progress)
+        cache.save(reused, ("html",))
         problems = tuple(sorted(model.problems + tuple(found), key=lambda p: (p.path, p.line, p.message)))
         ok = output.wanted(problems, config.strict)
+        files = Counted(rendered)
         if ok:
             output.write(files)
-        cache.save()
-    pages = sum(path.endswith(".html") for path, _ in files)
+        else:
+            files.drain()
     if ok and type(output) is Folder and config.cache:
-        summary = {"pages": pages, "codes": len(model.codes), "problems": [str(p) for p in problems]}
+        summary = {"pages": files.pages, "codes": len(model.codes), "problems": [str(p) for p in problems]}
         remember(config, summary)
-    return Result(model, len(files) if ok else 0, pages, ok, time.perf_counter() - started, problems)
+    return Result(model, files.count if ok else 0, files.pages, ok, time.perf_counter() - started, problems)
+
+
+class Counted:
+    """Files on their way to the output, each rendered as it is asked for, and counted: all of them and the pages."""
+
+    def __init__(self, files):
+        """Count the files of an iterable as they pass."""
+        self.files, self.count, self.pages = files, 0, 0
+
+    def __iter__(self):
+        """Each file, counted as it passes."""
+        for path, data in self.files:
+            self.count += 1
+            self.pages += path.endswith(".html")
+            yield path, data
+
+    def drain(self) -> None:
+        """Render every file and keep none, as a run that writes nothing still must."""
+        for _ in self:
+            pass
 
 
 def build(config: Config, progress=None) -> Result:

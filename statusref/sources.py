@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from .text import decode, drop_macros, normalise
 
 SUFFIXES = (".md", ".markdown")
 MAX_BYTES = 2 * 1024 * 1024
+PARALLEL_BYTES = 2 * 1024 * 1024  # below this much to parse, starting workers costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -104,28 +106,90 @@ def too_big(size: int) -> str:
 def load_all(content: Path, cache: Cache | None = None, progress=None) -> list[Parsed]:
     """Read every source, reusing what `cache` holds for unchanged files; ids made unique."""
     cache = cache or Cache()
-    documents = discover(content)
+    documents = [read_found(found) for found in discover(content)]
+    kept = {r.key: cache.lookup("parsed", r.key, Parsed) for r in documents if r.found.path is not None}
+    made = parse_all([r for r in documents if r.found.path is not None and kept[r.key] is None])
     parsed = []
-    for done, found in enumerate(documents, start=1):
-        parsed.append(load_one(found, cache))
+    for done, read in enumerate(documents, start=1):
+        if read.found.path is None:
+            parsed.append(refused(read.found))
+        else:
+            parsed.append(with_sidecar(read, kept[read.key] or cache.put("parsed", read.key, next(made))))
         if progress:
             progress("Reading sources", done, len(documents))
     return unique_ids(parsed)
 
 
-def load_one(found: Found, cache: Cache) -> Parsed:
-    """One document, read or taken from the cache."""
+@dataclass(frozen=True)
+class Read:
+    """A found document's bytes and its metadata file's, any trouble reading them, and the key of its parse."""
+
+    found: Found
+    data: bytes = b""
+    side: bytes = b""
+    trouble: str = ""
+    side_trouble: str = ""
+    key: str = ""
+
+
+def read_found(found: Found) -> Read:
+    """A found document read from disk with its metadata file; nothing is read of a refused one."""
     if found.path is None:
-        source = Source(id=source_id(found.rel), path=found.rel, title=found.rel, label=found.label)
-        return Parsed(source, (), (Problem(found.label, 1, found.trouble),), refused=True)
+        return Read(found)
     data, trouble = read_file(found.path)
-    sidecar_path = found.path.with_suffix(".toml")
-    side, side_trouble = read_sidecar(sidecar_path)
+    side, side_trouble = read_sidecar(found.path.with_suffix(".toml"))
     key = cache_key(found.label, data, side, trouble + side_trouble + found.trouble)
-    parsed = cache.get("parsed", key, lambda: parse_found(found, data, side, trouble), Parsed)
-    if side_trouble:
-        parsed = replace(parsed, problems=parsed.problems + (Problem(shown(str(sidecar_path)), 1, side_trouble),))
-    return parsed
+    return Read(found, data, side, trouble, side_trouble, key)
+
+
+def parse_read(read: Read) -> Parsed:
+    """Parse one read document."""
+    return parse_found(read.found, read.data, read.side, read.trouble)
+
+
+def parse_all(todo: list[Read]):
+    """The parse of each document, in order: in worker processes when there is enough to parse to pay for them."""
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if workers < 2 or sum(len(r.data) for r in todo) < PARALLEL_BYTES or not can_fork():
+        return map(parse_read, todo)
+    return in_workers(todo, workers)
+
+
+def can_fork() -> bool:
+    """Whether workers can be forked safely: on Linux, from a process with no other thread that might hold a lock."""
+    import threading
+
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def in_workers(todo: list[Read], workers: int):
+    """Parse in forked worker processes, in order; what they cannot parse (none can start, one dies) is parsed here."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    done = 0
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for parsed in pool.map(parse_read, todo, chunksize=8):
+                done += 1
+                yield parsed
+    except (OSError, BrokenProcessPool):
+        yield from map(parse_read, todo[done:])
+
+
+def refused(found: Found) -> Parsed:
+    """A document that is not read: its trouble is its one problem."""
+    source = Source(id=source_id(found.rel), path=found.rel, title=found.rel, label=found.label)
+    return Parsed(source, (), (Problem(found.label, 1, found.trouble),), refused=True)
+
+
+def with_sidecar(read: Read, parsed: Parsed) -> Parsed:
+    """A document's parse with the trouble of its metadata file added."""
+    if not read.side_trouble:
+        return parsed
+    problem = Problem(shown(str(read.found.path.with_suffix(".toml"))), 1, read.side_trouble)
+    return replace(parsed, problems=parsed.problems + (problem,))
 
 
 def read_sidecar(path: Path) -> tuple[bytes, str]:

@@ -182,3 +182,33 @@ def test_records_read_back_must_fit_one_of_their_kinds(value, kind, expected):
             decode(value, record_kind)
     else:
         assert repr(decode(value, record_kind)) == expected
+
+
+def test_a_store_saved_alone_is_written_and_the_other_left_pending(tmp_path):
+    heard = []
+    cache = opened(tmp_path / "cache", heard)
+    cache.get("parsed", "k", lambda: CODES[0], StatusCode)
+    cache.get("html", "h", lambda: Rendered("<p>a</p>", (), ()), Rendered)
+    cache.save(True, ("parsed",))
+    assert (tmp_path / "cache" / "parsed" / "k.json").is_file() and not (tmp_path / "cache" / "html.json").exists()
+    assert cache.get("parsed", "k", never, StatusCode) == CODES[0]
+    cache.save(True, ("html",))
+    assert opened(tmp_path / "cache", heard).get("html", "h", never, Rendered) == Rendered("<p>a</p>", (), ())
+    assert heard == []
+
+
+def test_a_cache_no_later_build_will_ask_forgets_what_it_saved(tmp_path):
+    cache = opened(tmp_path / "cache", [])
+    cache.get("parsed", "k", lambda: CODES[0], StatusCode)
+    cache.get("html", "h", lambda: Rendered("<p>a</p>", (), ()), Rendered)
+    cache.save(keep=False)
+    assert cache.values == {"parsed": {}, "html": {}}
+    assert cache.get("parsed", "k", never, StatusCode) == CODES[0]  # read back from disk
+
+
+def test_a_kept_cache_answers_from_memory(tmp_path):
+    cache = opened(tmp_path / "cache", [])
+    cache.get("parsed", "k", lambda: CODES[0], StatusCode)
+    cache.save()
+    (tmp_path / "cache" / "parsed" / "k.json").unlink()
+    assert cache.get("parsed", "k", never, StatusCode) == CODES[0]

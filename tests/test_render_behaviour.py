@@ -29,7 +29,8 @@ def files_of(*documents, base_url="", offline=False) -> tuple[dict, list]:
     """The files of a site built in memory from a registry and some documents, and the markup problems."""
     model = build_model([parse_source("registry.md", REGISTRY)] + [parse_source(n, d) for n, d in documents])
     settings = Settings(Config().templates, Config().static)
-    files, problems = render_site(model, Urls(base_url, offline), settings, Cache())
+    rendered, problems = render_site(model, Urls(base_url, offline), settings, Cache())
+    files = list(rendered)
     paths = [path for path, _ in files]
     assert len(paths) == len(set(paths))
     return dict(files), problems
@@ -164,7 +165,9 @@ def test_flags_show_their_label_and_note_on_the_page():
 def test_rendering_reports_its_progress_page_by_page():
     model = build_model([parse_source("registry.md", REGISTRY), parse_source("notes.md", NOTES)])
     seen = []
-    render_site(model, Urls(), Settings(Config().templates, Config().static), Cache(), lambda *step: seen.append(step))
+    files, _ = render_site(model, Urls(), Settings(Config().templates, Config().static), Cache(), lambda *step: seen.append(step))
+    assert seen == []  # nothing is rendered before it is asked for
+    list(files)
     assert seen == [("Rendering pages", 1, 2), ("Rendering pages", 2, 2)]
 
 
@@ -190,3 +193,26 @@ def test_the_api_gives_a_codes_extension_or_null():
     files, _ = files_of(("webdav.md", b"| Code | Name |\n| --- | --- |\n| 423 | Locked (WebDAV) |\n"))
     api = {c["code"]: c for c in json.loads(files["api/codes.json"])["codes"]}
     assert (api[423]["extension"], api[404]["extension"]) == ("WebDAV", None)
+
+
+@pytest.mark.parametrize("parts", [[], [""], ["a"] * 10000 + ["é", "", "✓"], ["x" * 5000] * 3])
+def test_pages_are_joined_exactly_as_rendered(parts):
+    from statusref.render import joined
+
+    assert joined(iter(parts)) == "".join(parts).encode("utf-8")
+
+
+def test_a_page_is_rendered_as_jinja_renders_it_whole(tmp_path):
+    model = build_model([parse_source("registry.md", REGISTRY)] + [parse_source(f"n{k}.md", NOTES) for k in range(200)])
+    settings = Settings(Config().templates, Config().static)
+    files, _ = render_site(model, Urls(), settings, Cache())
+    sources_page = dict(files)["sources/index.html"]
+    from statusref.render import make_env, sources_context
+    from statusref.urls import Urls as Builder
+
+    urls = Builder()
+    link = urls.linker(urls.path("sources"))
+    whole = make_env(settings.templates).get_template("sources.html").render(
+        model=model, url=link, asset=link.asset, root=link.prefix(), canonical="", date="", offline=False,
+        kind="sources", **sources_context(model))
+    assert sources_page == whole.encode("utf-8") and len(whole) > 40_000  # more pieces than one batch joins

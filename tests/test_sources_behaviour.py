@@ -175,3 +175,95 @@ def test_a_source_whose_metadata_file_could_have_no_name_is_read_without_one(tmp
     write(tmp_path, "a" * length + ".md", "- **200 OK**: Fine.\n")  # its .toml beside would be over 255 bytes from 252 on
     (parsed,) = load_all(tmp_path)
     assert [(r.code, r.name) for r in parsed.records] == [(200, "OK")] and parsed.problems == ()
+
+
+def many_sources(folder, count):
+    """Content with `count` documents of a few codes each, every one different."""
+    for n in range(count):
+        write(folder, f"doc-{n:03}.md", f"# Notes {n}\n\n- **200 OK**: Fine, says note {n}.\n- **404 Not Found**: Gone ({n}).\n")
+
+
+def parsed_where(monkeypatch):
+    """Make each parse record the process it ran in, as the source's link."""
+    from dataclasses import replace as changed
+
+    import statusref.sources as sources
+
+    real = sources.parse_found
+
+    def parse_found(found, *rest):
+        parsed = real(found, *rest)
+        return changed(parsed, source=changed(parsed.source, link=str(os.getpid())))
+    monkeypatch.setattr(sources, "parse_found", parse_found)
+
+
+def test_many_sources_are_parsed_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
+    import statusref.sources as sources
+
+    many_sources(tmp_path, 40)
+    alone = load_all(tmp_path)
+    parsed_where(monkeypatch)
+    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
+    seen = []
+    together = load_all(tmp_path, progress=lambda *step: seen.append(step))
+    assert [p.source.link for p in alone] == [""] * 40
+    assert str(os.getpid()) not in {p.source.link for p in together} and "" not in {p.source.link for p in together}
+    assert [p.records for p in together] == [p.records for p in alone]
+    assert [p.problems for p in together] == [p.problems for p in alone]
+    assert seen == [("Reading sources", n, 40) for n in range(1, 41)]
+
+
+def test_few_sources_are_parsed_in_this_process(tmp_path, monkeypatch):
+    many_sources(tmp_path, 40)
+    parsed_where(monkeypatch)
+    assert {p.source.link for p in load_all(tmp_path)} == {str(os.getpid())}
+
+
+def test_no_workers_are_forked_while_another_thread_runs(tmp_path, monkeypatch):
+    import threading
+
+    import statusref.sources as sources
+
+    many_sources(tmp_path, 20)
+    parsed_where(monkeypatch)
+    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        links = {p.source.link for p in load_all(tmp_path)}
+    finally:
+        stop.set()
+        other.join()
+    assert links == {str(os.getpid())}
+
+
+def test_what_a_dead_worker_leaves_is_parsed_here(tmp_path, monkeypatch):
+    import statusref.sources as sources
+
+    many_sources(tmp_path, 40)
+    alone = load_all(tmp_path)
+    here, real = os.getpid(), sources.parse_found
+
+    def parse_found(found, *rest):
+        if os.getpid() != here and found.rel == "doc-030.md":
+            os._exit(3)  # a worker dies
+        return real(found, *rest)
+    monkeypatch.setattr(sources, "parse_found", parse_found)
+    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
+    assert load_all(tmp_path) == alone
+
+
+def test_workers_that_cannot_start_leave_the_parsing_here(tmp_path, monkeypatch):
+    import concurrent.futures
+
+    import statusref.sources as sources
+
+    many_sources(tmp_path, 10)
+    alone = load_all(tmp_path)
+
+    def refuse(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
+    assert load_all(tmp_path) == alone
