@@ -246,28 +246,60 @@ def hints(cls) -> dict:
 
 def decode(value, kind):
     """Plain JSON data read back into `kind`; ValueError if it has another shape."""
+    return decoder(kind)(value)
+
+
+@functools.cache
+def decoder(kind):
+    """A function reading plain JSON data back into `kind`, raising ValueError on any other shape; made once per kind."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if is_dataclass(kind):
-        names = [f.name for f in fields(kind)]
-        if not isinstance(value, dict) or sorted(value) != sorted(names):
-            raise ValueError(f"not a {kind.__name__}")
-        return kind(**{name: decode(value[name], hints(kind)[name]) for name in names})
-    if origin is tuple and isinstance(value, list):
-        return tuple(decode(item, args[0]) for item in value)
-    if origin is dict and isinstance(value, dict):
-        return {decode(k, args[0]): decode(v, args[1]) for k, v in value.items()}
+        return record_decoder(kind)
+    if origin is tuple:
+        item = decoder(args[0])
+        return lambda value: tuple(map(item, value)) if isinstance(value, list) else refuse(kind)
+    if origin is dict:
+        key, item = decoder(args[0]), decoder(args[1])
+        return lambda value: {key(k): item(v) for k, v in value.items()} if isinstance(value, dict) else refuse(kind)
     if origin in (typing.Union, types.UnionType):
-        return decode_union(value, args)
-    if kind in (int, str, bool, type(None)) and type(value) is kind:
-        return value
-    raise ValueError(f"not a {kind}")
+        return union_decoder(args)
+    return lambda value: value if kind in (int, str, bool, type(None)) and type(value) is kind else refuse(kind)
 
 
-def decode_union(value, options: tuple):
-    """A value read back into the first of several types it fits."""
+def refuse(kind):
+    """Say that data is not of a kind."""
+    raise ValueError(f"not a {getattr(kind, '__name__', kind)}")
+
+
+def record_decoder(kind):
+    """A function reading a JSON object with exactly a dataclass's fields back into it."""
+    parts = tuple((f.name, decoder(hints(kind)[f.name])) for f in fields(kind))
+    names = frozenset(name for name, _ in parts)
+
+    def read(value):
+        """One record of the dataclass."""
+        if not isinstance(value, dict) or value.keys() != names:
+            refuse(kind)
+        return kind(**{name: part(value[name]) for name, part in parts})
+    return read
+
+
+def union_decoder(options: tuple):
+    """A function reading data back into the first of several types it fits; a record is tried only against the
+    dataclasses with its fields."""
+    shapes: dict[frozenset, list] = {}
     for option in options:
-        try:
-            return decode(value, option)
-        except ValueError:
-            continue
-    raise ValueError("fits none of its types")
+        if is_dataclass(option):
+            shapes.setdefault(frozenset(f.name for f in fields(option)), []).append(decoder(option))
+    others = [decoder(option) for option in options if not is_dataclass(option)]
+
+    def read(value):
+        """The value as the first type it fits."""
+        candidates = shapes.get(frozenset(value), []) if isinstance(value, dict) else []
+        for reader in candidates + others:
+            try:
+                return reader(value)
+            except ValueError:
+                continue
+        raise ValueError("fits none of its types")
+    return read

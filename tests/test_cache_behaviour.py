@@ -212,3 +212,27 @@ def test_a_kept_cache_answers_from_memory(tmp_path):
     cache.save()
     (tmp_path / "cache" / "parsed" / "k.json").unlink()
     assert cache.get("parsed", "k", never, StatusCode) == CODES[0]
+
+
+def test_a_union_of_records_with_the_same_fields_reads_into_the_first_that_fits():
+    from dataclasses import dataclass
+
+    from statusref.cache import decode
+
+    @dataclass(frozen=True)
+    class Number:
+        value: int
+
+    @dataclass(frozen=True)
+    class Word:
+        value: str
+
+    assert decode({"value": 3}, Number | Word) == Number(3)
+    assert decode({"value": "three"}, Number | Word) == Word("three")
+    assert decode([{"value": "x"}, None], tuple[Number | Word | None, ...]) == (Word("x"), None)
+    with pytest.raises(ValueError):
+        decode({"value": 3, "more": 1}, Number | Word)
+    with pytest.raises(ValueError):
+        decode({"value": "3"}, dict[str, int])
+    with pytest.raises(ValueError):
+        decode({"value": 1.5}, Number | Word)
