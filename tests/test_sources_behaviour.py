@@ -183,8 +183,9 @@ def many_sources(folder, count):
         write(folder, f"doc-{n:03}.md", f"# Notes {n}\n\n- **200 OK**: Fine, says note {n}.\n- **404 Not Found**: Gone ({n}).\n")
 
 
-def parsed_where(monkeypatch):
-    """Make each parse record the process it ran in, as the source's link."""
+def parsed_where(monkeypatch, workers_allowed=True):
+    """Make each parse record the process it ran in, as the source's link; and allow workers, as a process with
+    no other thread does (this one may run a test server's thread), unless told not to."""
     from dataclasses import replace as changed
 
     import statusref.sources as sources
@@ -195,6 +196,18 @@ def parsed_where(monkeypatch):
         parsed = real(found, *rest)
         return changed(parsed, source=changed(parsed.source, link=str(os.getpid())))
     monkeypatch.setattr(sources, "parse_found", parse_found)
+    if workers_allowed:
+        monkeypatch.setattr(sources, "can_fork", lambda: True)
+
+
+def test_a_process_with_one_thread_on_linux_may_fork_workers_and_one_with_two_may_not():
+    import subprocess
+    import sys
+
+    script = ("import threading, statusref.sources as s; print(s.can_fork()); "
+              "threading.Thread(target=threading.Event().wait, daemon=True).start(); print(s.can_fork())")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["True", "False"]
 
 
 def test_many_sources_are_parsed_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
@@ -225,7 +238,7 @@ def test_no_workers_are_forked_while_another_thread_runs(tmp_path, monkeypatch):
     import statusref.sources as sources
 
     many_sources(tmp_path, 20)
-    parsed_where(monkeypatch)
+    parsed_where(monkeypatch, workers_allowed=False)
     monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
@@ -250,6 +263,7 @@ def test_what_a_dead_worker_leaves_is_parsed_here(tmp_path, monkeypatch):
             os._exit(3)  # a worker dies
         return real(found, *rest)
     monkeypatch.setattr(sources, "parse_found", parse_found)
+    monkeypatch.setattr(sources, "can_fork", lambda: True)
     monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
     assert load_all(tmp_path) == alone
 
@@ -265,5 +279,6 @@ def test_workers_that_cannot_start_leave_the_parsing_here(tmp_path, monkeypatch)
     def refuse(*args, **kwargs):
         raise OSError(11, "Resource temporarily unavailable")
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(sources, "can_fork", lambda: True)
     monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
     assert load_all(tmp_path) == alone
