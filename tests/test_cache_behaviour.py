@@ -236,3 +236,10 @@ def test_a_union_of_records_with_the_same_fields_reads_into_the_first_that_fits(
         decode({"value": "3"}, dict[str, int])
     with pytest.raises(ValueError):
         decode({"value": 1.5}, Number | Word)
+
+
+def test_a_key_keeps_its_parts_apart():
+    from statusref.cache import cache_key
+
+    assert cache_key("ab", "c") != cache_key("a", "bc")
+    assert cache_key("ab", "c") == cache_key("ab", b"c")

@@ -199,3 +199,18 @@ def test_help_lists_the_commands_and_the_exit_statuses(capsys):
                  "  serve    serve the site on 127.0.0.1, rebuild on change, reload open pages",
                  "Problems are printed as path:line: message. Exit status: 0 built, 1 problems with --strict or check, 2 cannot build."):
         assert line in help_text.splitlines(), line
+
+
+@pytest.mark.parametrize("args", [[], ["check"], ["--strict", "--no-cache"]])
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(project, capsys, args):
+    import gc
+
+    assert gc.isenabled()
+    main(args)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        main(args)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -216,3 +216,20 @@ def test_a_page_is_rendered_as_jinja_renders_it_whole(tmp_path):
         model=model, url=link, asset=link.asset, root=link.prefix(), canonical="", date="", offline=False,
         kind="sources", **sources_context(model))
     assert sources_page == whole.encode("utf-8") and len(whole) > 40_000  # more pieces than one batch joins
+
+
+def test_the_api_gives_a_constants_release_or_null():
+    constants = (b"---\nrole: constants\nlanguage: go\n---\n| Code | Constant | Since |\n| --- | --- | --- |\n"
+                 b"| 301 | StatusMovedPermanently | |\n| 404 | StatusNotFound | 1.7 |\n")
+    files, _ = files_of(("constants-go.md", constants))
+    api = {c["code"]: c for c in json.loads(files["api/codes.json"])["codes"]}
+    assert [(s["name"], s["since"]) for s in api[301]["constants"] + api[404]["constants"]] == [
+        ("StatusMovedPermanently", None), ("StatusNotFound", "1.7")]
+
+
+def test_an_unofficial_code_says_that_no_standard_defines_it():
+    from bs4 import BeautifulSoup
+
+    files, _ = files_of(("extra.md", b"- **599 Network Connect Timeout**: A proxy gave up.\n"))
+    notes = [p.get_text(" ", strip=True) for p in BeautifulSoup(files["599/index.html"], "html.parser").select("main p")]
+    assert "This code is not in the IANA registry: some software uses it, but no standard defines it." in notes
