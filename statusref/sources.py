@@ -15,7 +15,7 @@ from .text import decode, drop_macros, normalise
 
 SUFFIXES = (".md", ".markdown")
 MAX_BYTES = 2 * 1024 * 1024
-PARALLEL_BYTES = 2 * 1024 * 1024  # below this much to parse, starting workers costs more than it saves
+PARALLEL_BYTES = 256 * 1024  # below this much to parse, forking workers costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ def parse_read(read: Read) -> Parsed:
 
 def parse_all(todo: list[Read]):
     """The parse of each document, in order: in worker processes when there is enough to parse to pay for them."""
-    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, len(todo))
     if workers < 2 or sum(len(r.data) for r in todo) < PARALLEL_BYTES or not can_fork():
         return map(parse_read, todo)
     return in_workers(todo, workers)
@@ -171,7 +171,7 @@ def in_workers(todo: list[Read], workers: int):
     done = 0
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for parsed in pool.map(parse_read, todo, chunksize=8):
+            for parsed in pool.map(parse_read, todo, chunksize=max(1, len(todo) // (workers * 8))):
                 done += 1
                 yield parsed
     except (OSError, BrokenProcessPool):
