@@ -109,7 +109,7 @@ def name_key(name: str) -> str:
     return NOT_LETTERS.sub("", name.casefold())
 
 
-ABBREVIATIONS = {"e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "no.", "e.g.,", "i.e.,"}
+ABBREVIATIONS = {"e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "no."}  # a sentence ends at . ! or ?, never at a comma
 
 
 def first_sentence(plain: str, limit: int = 160) -> str:

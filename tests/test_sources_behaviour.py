@@ -282,3 +282,26 @@ def test_workers_that_cannot_start_leave_the_parsing_here(tmp_path, monkeypatch)
     monkeypatch.setattr(sources, "can_fork", lambda: True)
     monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
     assert load_all(tmp_path) == alone
+
+
+@pytest.mark.parametrize("body, message", [
+    ("- **200 OK**: Fine {{ today }}.\n", "a template macro ({{...}}, {% %}) is not Markdown: the words shown are kept, the rest dropped"),
+    ("- **200 OK**: Fine {{ a }} and {% b %}.\n", "2 template macros ({{...}}, {% %}) are not Markdown: the words shown are kept, the rest dropped"),
+])
+def test_template_macros_are_one_problem_counted_in_words(body, message):
+    assert parse_source("notes.md", body.encode()).problems == (Problem("notes.md", 1, message),)
+
+
+def test_a_folder_that_cannot_be_read_is_a_problem_and_the_rest_is_read(tmp_path, monkeypatch):
+    write(tmp_path, "a.md", "x")
+    write(tmp_path, "locked/b.md", "x")
+    real = os.scandir
+
+    def scandir(path):
+        if os.path.basename(path) == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert [(f.rel, f.path is None, f.trouble) for f in discover(tmp_path)] == [
+        ("a.md", False, ""), ("locked/", True, "cannot read this folder: Permission denied")]
+    assert [(f.rel, f.label) for f in discover(tmp_path / "locked")] == [(".", str(tmp_path / "locked"))]

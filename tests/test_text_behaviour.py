@@ -64,6 +64,11 @@ def test_qualifiers_sort_into_flags_and_extensions(qualifiers, flags, extensions
     ("Use A vs. B here. Next.", "Use A vs. B here."),
     ("Codes, e.g. This one, vary. More.", "Codes, e.g. This one, vary."),
     ("See no. Five first. Then more.", "See no. Five first."),
+    ("Errors, i.e. Timeouts, count. More.", "Errors, i.e. Timeouts, count."),
+    ("Redirects, etc. And more. Last.", "Redirects, etc. And more."),
+    ("Compare cf. Section 9 here. Next.", "Compare cf. Section 9 here."),
+    ("About approx. Ten seconds. Next.", "About approx. Ten seconds."),
+    ("Errors (e.g. Timeouts) count. More.", "Errors (e.g. Timeouts) count."),
     ("Only one sentence", "Only one sentence"),
 ])
 def test_first_sentence(plain, first):
