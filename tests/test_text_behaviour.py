@@ -45,6 +45,7 @@ def test_wiki_notes_are_dropped(text, kept):
     ("Odd)", ("Odd)", ())),
     ("A (b) c", ("A (b) c", ())),
     ("Teapot: (unofficial)", ("Teapot", ("unofficial",))),
+    ("Locked (WebDAV)(Deprecated)", ("Locked", ("WebDAV", "Deprecated"))),
 ])
 def test_names_and_their_qualifiers(raw, result):
     assert clean_name(raw) == result
@@ -73,6 +74,13 @@ def test_qualifiers_sort_into_flags_and_extensions(qualifiers, flags, extensions
 ])
 def test_first_sentence(plain, first):
     assert first_sentence(plain) == first
+
+
+@pytest.mark.parametrize("length, shortened", [(160, False), (161, True)])
+def test_a_first_sentence_is_cut_at_a_word_from_160_characters(length, shortened):
+    plain = "a " * ((length - 1) // 2) + "b" * (2 - length % 2)
+    assert len(plain) == length
+    assert first_sentence(plain) == (("a " * 79).rstrip() + "…" if shortened else plain)
 
 
 @pytest.mark.parametrize("text, result", [
