@@ -171,7 +171,7 @@ def in_workers(todo: list[Read], workers: int):
     done = 0
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for parsed in pool.map(parse_read, todo, chunksize=max(1, len(todo) // (workers * 8))):
+            for parsed in pool.map(parse_read, todo, chunksize=min(16, max(1, len(todo) // (workers * 8)))):
                 done += 1
                 yield parsed
     except (OSError, BrokenProcessPool):
