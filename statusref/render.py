@@ -1,4 +1,4 @@
-"""Rendering the model into site files, all in memory: (path, bytes) pairs, and the problems of the markup."""
+"""Rendering the model into site files, each made as it is asked for, and the problems of the markup."""
 from __future__ import annotations
 
 import io

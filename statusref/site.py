@@ -1,4 +1,4 @@
-"""The one pipeline: gather every source into the model, render everything, then hand it to an output.
+"""The one pipeline: gather every source into the model, then render every file into an output as it writes.
 
 Build, check, bundle and serve differ only in their output: a folder, nothing, a zip, a served folder.
 """
@@ -147,7 +147,7 @@ def settings(config: Config) -> Settings:
 
 
 def run(config: Config, output: Folder, cache: Cache | None = None, progress=None) -> Result:
-    """Read, merge and render everything in memory, then write it to the output unless problems forbid."""
+    """Read and merge everything, then render each file as the output writes it, unless problems forbid writing."""
     started = time.perf_counter()
     with collector_paused():
         reused = cache is not None
