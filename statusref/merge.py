@@ -109,13 +109,15 @@ def gather_extras(ordered: list[Parsed]) -> Extras:
             if isinstance(record, Fact):
                 extras.facts.setdefault(record.code, (record, source))
             elif isinstance(record, Constant) and source.about:
-                extras.constants[record.code].append(Spelled(source.about, record, source.id))
+                extras.constants[record.code].append(Spelled(language=source.about, constant=record, source=source.id))
             elif isinstance(record, Meaning):
-                meaning = VendorMeaning(source.about or source.title, record.name, Description(source.id, record.line, record.text))
+                meaning = VendorMeaning(vendor=source.about or source.title, name=record.name,
+                                        description=Description(source.id, record.line, record.text))
                 extras.meanings[record.code].append(meaning)
             elif isinstance(record, Comparison):
                 slug = source.id.removeprefix("compare-")
-                extras.comparisons.append(Compared(slug, record.title or source.title, record.codes, record.text, source.id))
+                extras.comparisons.append(Compared(slug=slug, title=record.title or source.title, codes=record.codes,
+                                                    text=record.text, source=source.id))
                 extras.compared_at.append((source, record))
     extras.comparisons.sort(key=lambda c: c.slug)
     return extras
@@ -128,7 +130,7 @@ def with_extras(code: StatusCode, extras: Extras, named: bool) -> StatusCode:
     if given:
         fact, source = given
         defined = make_reference(fact.origin) or Reference(fact.origin, "")
-        protocol = Protocol(fact, defined, source.id)
+        protocol = Protocol(fact=fact, defined_in=defined, source=source.id)
     meanings = tuple(extras.meanings.get(code.code, ()))
     spelled = tuple(extras.constants.get(code.code, ()))
     givers = {s.source for s in spelled} | {m.description.source for m in meanings} | ({protocol.source} if protocol else set())

@@ -1,7 +1,7 @@
 """The status-code model: frozen dataclasses, pure data, no I/O."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from functools import cached_property
 
 FLAGS = ("deprecated", "experimental", "unused", "obsoleted", "unofficial")
@@ -40,7 +40,7 @@ class Entry:
     qualifiers: tuple[str, ...]
     text: str
     line: int
-    reference: str = ""
+    reference: str
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class ClassName:
     text: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Fact:
     """What a protocol-facts document says of one code: the headers that go with it, content, caching, origin."""
 
@@ -82,6 +82,7 @@ class Constant:
     code: int
     name: str
     line: int
+    _: KW_ONLY
     since: str = ""
     before: str = ""
     note: str = ""
@@ -107,7 +108,7 @@ class Comparison:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Source:
     """One document in content/, with its optional metadata."""
 
@@ -143,7 +144,7 @@ class Name:
 
     text: str
     kind: str
-    sources: tuple[str, ...] = ()
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ class Reference:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Protocol:
     """The protocol facts of a code as a document gives them, with the link to where the code is defined."""
 
@@ -163,7 +164,7 @@ class Protocol:
     source: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Spelled:
     """A code's constant in one language, from a constants document."""
 
@@ -172,7 +173,7 @@ class Spelled:
     source: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class VendorMeaning:
     """One vendor's meaning of a code, kept apart from the registry's and other vendors'."""
 
@@ -238,7 +239,7 @@ class StatusClass:
         return RFC_URL.format(number=9110) + f"#section-{self.section}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Compared:
     """A comparison page: its slug, title, the codes it compares and its Markdown body, from one source."""
 

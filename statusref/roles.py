@@ -86,7 +86,8 @@ def read_fact(line: int, values: dict) -> tuple[Fact | None, str]:
         return None, trouble or f"{code}: content must be never or allowed, and cacheable yes or no"
     if not values["origin"]:
         return None, f"{code}: says nothing of where it is defined"
-    return Fact(code, split_headers(values["headers"]), content, cacheable, values["origin"], line), ""
+    return Fact(code=code, headers=split_headers(values["headers"]), content=content, cacheable=cacheable,
+                origin=values["origin"], line=line), ""
 
 
 def split_headers(cell: str) -> tuple[str, ...]:

@@ -56,27 +56,27 @@ def test_a_list_item_led_by_a_code_that_is_not_one_is_a_problem_but_a_count_is_n
 def test_an_entry_with_neither_name_nor_text_is_a_problem():
     records, problems, _ = read("- **200 OK**: Fine.\n- **404**\n")
     assert problems == [(2, "404 has neither a name nor a description")]
-    assert records[1] == Entry(404, "", (), "", 2)
+    assert records[1] == Entry(404, "", (), "", 2, "")
 
 
 def test_a_group_item_gives_its_class_name_and_the_entries_under_it():
     records, problems, _ = read("- 4xx - Client errors\n  - **404 Not Found**: Gone.\n  - **410 Gone**: For good.\n")
-    assert records == [ClassName(4, "Client errors", 1), Entry(404, "Not Found", (), "Gone.", 2),
-                       Entry(410, "Gone", (), "For good.", 3)]
+    assert records == [ClassName(4, "Client errors", 1), Entry(404, "Not Found", (), "Gone.", 2, ""),
+                       Entry(410, "Gone", (), "For good.", 3, "")]
     assert problems == []
 
 
 @pytest.mark.parametrize("lead, digit", [("400-499", 4), ("400 - 499", 4), ("4xx", 4), ("100 to 199", 1), ("500–599", 5)])
 def test_a_range_within_one_class_names_that_class(lead, digit):
     records, problems, _ = read(f"- {lead} - Errors\n  - **{digit}04 Some Name**: Text.\n")
-    assert records == [ClassName(digit, "Errors", 1), Entry(digit * 100 + 4, "Some Name", (), "Text.", 2)]
+    assert records == [ClassName(digit, "Errors", 1), Entry(digit * 100 + 4, "Some Name", (), "Text.", 2, "")]
     assert problems == []
 
 
 @pytest.mark.parametrize("lead", ["1xx-5xx", "100-599", "400 to 599"])
 def test_a_range_over_several_classes_names_none(lead):
     records, problems, _ = read(f"- {lead} - Every code\n  - **404 Not Found**: Gone.\n")
-    assert records == [Entry(404, "Not Found", (), "Gone.", 2)]
+    assert records == [Entry(404, "Not Found", (), "Gone.", 2, "")]
     assert problems == []
 
 
@@ -84,7 +84,7 @@ def test_a_range_over_several_classes_names_none(lead):
                                          ("- ~ Gone for now.", "Gone for now."), ("- :x", ":x")])
 def test_a_one_item_list_under_an_entry_is_its_description_without_a_definition_mark(under, text):
     records, problems, _ = read(f"- 404 Not Found\n\n  {under}\n")
-    assert records == [Entry(404, "Not Found", (), text, 1)]
+    assert records == [Entry(404, "Not Found", (), text, 1, "")]
     assert problems == []
 
 
@@ -110,4 +110,4 @@ def test_a_header_naming_two_roles_takes_the_one_still_free():
 
 def test_a_misspelt_header_plays_only_its_likeliest_role():
     records, problems, _ = read("| Code | Cdoe Nmae | Descripton |\n| --- | --- | --- |\n| 404 | Not Found | Gone. |\n")
-    assert records == [Entry(404, "", (), "Gone.", 3)]
+    assert records == [Entry(404, "", (), "Gone.", 3, "")]

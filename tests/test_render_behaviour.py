@@ -61,9 +61,9 @@ def test_related_codes_are_mentions_both_ways_and_known_pairs():
 
 @pytest.mark.parametrize("constant, language, note", [
     (Constant(404, "Not Found", 1), "node", "gives 'Not Found'"),
-    (Constant(413, "CONTENT_TOO_LARGE", 1, "3.13", "REQUEST_ENTITY_TOO_LARGE"), "python",
+    (Constant(413, "CONTENT_TOO_LARGE", 1, since="3.13", before="REQUEST_ENTITY_TOO_LARGE"), "python",
      "since 3.13; REQUEST_ENTITY_TOO_LARGE before"),
-    (Constant(103, "EARLY_HINTS", 1, "3.9"), "python", "since 3.9"),
+    (Constant(103, "EARLY_HINTS", 1, since="3.9"), "python", "since 3.9"),
     (Constant(500, "HTTP_SERVER_ERROR", 1, note="deprecated"), "java", "deprecated"),
     (Constant(404, "NOT_FOUND", 1), "python", ""),
 ])
@@ -74,8 +74,8 @@ def test_a_constant_says_since_when_and_what_it_was(constant, language, note):
 def test_several_meanings_only_when_unregistered_and_two_vendors_differ():
     from statusref.model import Description, Reference, VendorMeaning
 
-    one = VendorMeaning("nginx", "A", Description("n", 1, "x"))
-    other = VendorMeaning("Esri", "B", Description("e", 1, "y"))
+    one = VendorMeaning(vendor="nginx", name="A", description=Description("n", 1, "x"))
+    other = VendorMeaning(vendor="Esri", name="B", description=Description("e", 1, "y"))
     assert several_meanings(StatusCode(499, "A or B", meanings=(one, other)))
     assert not several_meanings(StatusCode(499, "A", meanings=(one,)))
     assert not several_meanings(StatusCode(451, "U", meanings=(one, other), reference=Reference("RFC 7725", "")))

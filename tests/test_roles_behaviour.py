@@ -23,14 +23,15 @@ def doc(role: str, body: str, more: str = "") -> bytes:
 @pytest.mark.parametrize("role, more, body, records, problems", [
     ("facts", "", "| Code | Headers | Content | Cacheable by default | Defined in |\n|---|---|---|---|---|\n"
      "| 301 | Location, Link (rel, next) | allowed | yes | RFC 9110, Section 15.4.2 |\n| 204 | — | never | no | RFC 9110 |\n",
-     [Fact(301, ("Location", "Link (rel, next)"), True, True, "RFC 9110, Section 15.4.2", 6),
-      Fact(204, (), False, False, "RFC 9110", 7)], []),
+     [Fact(code=301, headers=("Location", "Link (rel, next)"), content=True, cacheable=True,
+           origin="RFC 9110, Section 15.4.2", line=6),
+      Fact(code=204, headers=(), content=False, cacheable=False, origin="RFC 9110", line=7)], []),
     ("facts", "", "| Code | Headers | Content | Cacheable | Defined in |\n|---|---|---|---|---|\n"
      "| 3O1 | - | allowed | yes | RFC 1 |\n| 302 | - | maybe | yes | RFC 1 |\n| 303 | - | never | no | |\n",
      [], [(6, "'3O1' is not a status code"), (7, "302: content must be never or allowed, and cacheable yes or no"),
           (8, "303: says nothing of where it is defined")]),
     ("facts", "", "| Status | Fields | Body | Caching | Origin |\n|---|---|---|---|---|\n| 204 | none | never | no | RFC 9110 |\n",
-     [Fact(204, (), False, False, "RFC 9110", 6)], []),
+     [Fact(code=204, headers=(), content=False, cacheable=False, origin="RFC 9110", line=6)], []),
     ("facts", "", "| Code | Headers |\n|---|---|\n| 301 | Location |\n", [],
      [(4, "a facts table needs a column for content, cacheable, origin")]),
     ("facts", "", "Nothing but prose about 301.\n", [],
@@ -39,10 +40,10 @@ def doc(role: str, body: str, more: str = "") -> bytes:
      [Constant(404, "NOT_FOUND", 7)], [(8, "405: no constant given")]),
     ("constants", "language: go\n", "| Status | Name | Since | Before | Note |\n|---|---|---|---|---|\n"
      "| 413 | StatusContentTooLarge | 1.22 | StatusRequestEntityTooLarge | renamed |\n",
-     [Constant(413, "StatusContentTooLarge", 7, "1.22", "StatusRequestEntityTooLarge", "renamed")], []),
+     [Constant(413, "StatusContentTooLarge", 7, since="1.22", before="StatusRequestEntityTooLarge", note="renamed")], []),
     ("constants", "language: python\n", "| Code | Identifier | Added | Formerly | Notes |\n|---|---|---|---|---|\n"
      "| 422 | UNPROCESSABLE_CONTENT | 3.13 | UNPROCESSABLE_ENTITY | renamed |\n",
-     [Constant(422, "UNPROCESSABLE_CONTENT", 7, "3.13", "UNPROCESSABLE_ENTITY", "renamed")], []),
+     [Constant(422, "UNPROCESSABLE_CONTENT", 7, since="3.13", before="UNPROCESSABLE_ENTITY", note="renamed")], []),
     ("constants", "", "| Code | Constant |\n|---|---|\n| 404 | NOT_FOUND |\n", [Constant(404, "NOT_FOUND", 6)],
      [(1, "a constants document needs `language:`; its constants are not shown")]),
     ("vendor", "vendor: nginx\n", "| Code | Name | Meaning |\n|---|---|---|\n| 444 | No Response | Drops it. |\n| 499 | | |\n"
