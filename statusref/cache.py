@@ -263,7 +263,9 @@ def decoder(kind):
         return lambda value: {key(k): item(v) for k, v in value.items()} if isinstance(value, dict) else refuse(kind)
     if origin in (typing.Union, types.UnionType):
         return union_decoder(args)
-    return lambda value: value if kind in (int, str, bool, type(None)) and type(value) is kind else refuse(kind)
+    if kind not in (int, str, bool, type(None)):
+        return lambda value: refuse(kind)
+    return lambda value: value if type(value) is kind else refuse(kind)
 
 
 def refuse(kind):

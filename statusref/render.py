@@ -150,12 +150,11 @@ def render_site(model: Model, urls: Urls, settings: Settings, cache: Cache | Non
     """
     env = make_env(settings.templates)
     html, mentions, problems = describe(model, urls, cache or Cache())
-    return site_files(env, model, urls, settings, (html, mentions), progress), problems
+    return site_files(env, model, urls, settings, html, mentions, progress), problems
 
 
-def site_files(env: Environment, model: Model, urls: Urls, settings: Settings, described: tuple, progress=None):
+def site_files(env: Environment, model: Model, urls: Urls, settings: Settings, html: dict, mentions: dict, progress=None):
     """Every file of the site, each rendered when it is asked for: pages, static files, search data, API."""
-    html, mentions = described
     page = Pager(env, urls, model, settings.date)
     paths = []
     for made in pages(page, model, urls, html, mentions, progress):

@@ -238,6 +238,15 @@ def test_a_union_of_records_with_the_same_fields_reads_into_the_first_that_fits(
         decode({"value": 1.5}, Number | Word)
 
 
+@pytest.mark.parametrize("value, kind", [(1.5, float), (b"x", bytes), (1, float), ("1", int), (True, int), (0, bool)])
+def test_a_plain_value_reads_back_only_as_its_own_kind(value, kind):
+    from statusref.cache import decode
+
+    with pytest.raises(ValueError, match=f"not a {kind.__name__}"):
+        decode(value, kind)
+    assert decode(None, type(None)) is None and decode(False, bool) is False and decode("s", str) == "s"
+
+
 def test_a_key_keeps_its_parts_apart():
     from statusref.cache import cache_key
 
