@@ -108,6 +108,8 @@ def test_a_cache_of_another_version_starts_afresh(tmp_path, stamp, marker, warne
     (folder / "parsed" / "old.json").write_text("{}")
     (folder / "parsed" / "old.pickle").write_text("x")
     (folder / "parsed" / "keep.txt").write_text("not the cache's")
+    (folder / "jinja").mkdir()
+    (folder / "jinja" / "__jinja2_page.cache").write_text("compiled code of the first version")
     if stamp is not None:
         (folder / "version").write_text(stamp)
     if marker:
@@ -117,6 +119,7 @@ def test_a_cache_of_another_version_starts_afresh(tmp_path, stamp, marker, warne
     expected = f"warning: cache {folder} was made by another version of the program or its templates; starting it afresh"
     assert heard == ([expected] if warned else [])
     assert sorted(p.name for p in (folder / "parsed").iterdir()) == ["keep.txt"]
+    assert not (folder / "jinja").exists()  # the first version's compiled templates are code: never left behind
     assert (folder / "version").read_text() == version()
     assert (folder / MARKER).is_file()
 
