@@ -7,6 +7,8 @@ Other keys are ignored. A bad value is a problem at its line, and the default is
 """
 from __future__ import annotations
 
+import functools
+
 from .model import Problem
 from .urls import is_web_url
 
@@ -62,12 +64,40 @@ def parse(label: str, kind: str, body: str, offset: int, problems: list[Problem]
     return data
 
 
+@functools.cache
+def yaml_loader():
+    """PyYAML's safe loader without merge keys (`<<: *anchor`): merges that build on merges grow with the square
+    of the input."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """The safe loader, refusing merge keys."""
+
+        def flatten_mapping(self, node):
+            """Refuse a mapping that merges another in."""
+            for key, _ in node.value:
+                if key.tag == "tag:yaml.org,2002:merge":
+                    raise yaml.constructor.ConstructorError(None, None, "merge keys (<<) are not read", key.start_mark)
+            super().flatten_mapping(node)
+
+    return Loader
+
+
+def read_yaml(body: str):
+    """One YAML document through the safe loader without merge keys, as `yaml.safe_load` reads it."""
+    loader = yaml_loader()(body)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(body: str):
     """YAML read safely: plain data only, never objects."""
     import yaml
 
     try:
-        return yaml.safe_load(body)
+        return read_yaml(body)
     except yaml.MarkedYAMLError as err:
         if "\t" in body:  # tabs where YAML wants spaces, as other YAML readers (Hugo's) forgive
             return parse_yaml(body.replace("\t", "  "))

@@ -107,6 +107,15 @@ def generate(folder: Path, sources: int) -> Path:
     return folder
 
 
+def merged_front_matter(size: int) -> str:
+    """Front matter in which each mapping merges in the one before it (YAML's `<<`), then one entry."""
+    lines = ["---", "m0: &m0 {k0: 0}"]
+    while sum(len(line) + 1 for line in lines) < size:
+        index = len(lines) - 1
+        lines.append(f"m{index}: &m{index} {{<<: *m{index - 1}, k{index}: {index}}}")
+    return "\n".join(lines + ["---", "", "- **404 Not Found**: Gone.", ""])
+
+
 SIZE = 100 * 1024
 PATHOLOGICAL = {
     "brackets": "[" * SIZE,
@@ -120,6 +129,7 @@ PATHOLOGICAL = {
     "wiki notes": "- **404 Not Found**: x" + "[citation needed" * (SIZE // 16) + "\n",
     "html openers": "- **404 Not Found**: " + "<a " * (SIZE // 3) + "\n",
     "table cells": "| Code | Name |\n|---|---|\n" + "| 404 " + "|" * SIZE + "\n",
+    "merged front matter": merged_front_matter(SIZE),
 }
 
 

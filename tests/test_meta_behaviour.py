@@ -14,6 +14,7 @@ BODY = "- **200 OK**: Fine.\n"
     ("---\ncode: 404\n---\n" + BODY, {"code": 404}),
     ("---\ncode: '599'\n---\n" + BODY, {"code": 599}),
     ("---\nlink: https://example.com/x\n---\n" + BODY, {"link": "https://example.com/x"}),
+    ("---\nname: &t Mine\ntitle: *t\n'<<': quoted, so a plain key\n---\n" + BODY, {"title": "Mine"}),
 ])
 def test_front_matter_is_read_and_blanked_keeping_lines(text, meta):
     found, rest, problems = read_meta("doc.md", text, b"")
@@ -42,6 +43,7 @@ def test_text_without_front_matter_is_left_as_it_is(text):
     ("---\ntitle: Mine\ntrust: [1, 2\n---\n", 3, "cannot read metadata: "),
     ("+++\ntitle = \"x\"\n\ntrust = = 3\n+++\n", 4, "cannot read metadata: "),
     ("---\n# a comment\n- a\n---\n", 2, "metadata is not a list of `key: value` lines; ignored"),
+    ("---\ntitle: a\nbase: &b {x: 1}\nmore: {y: 2, <<: *b}\n---\n", 4, "cannot read metadata: merge keys (<<) are not read"),
 ])
 def test_unreadable_front_matter_is_a_problem_at_its_line(text, line, message):
     meta, _, problems = read_meta("doc.md", text, b"")
