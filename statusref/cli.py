@@ -48,15 +48,16 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     """Run one command; turn every failure into a one-line message and an exit status, never a traceback."""
     args = parser(prog).parse_args(argv)
-    if args.base_url and not is_web_url(args.base_url):
-        print(f"error: --base-url {args.base_url!r} is not an absolute http or https URL", file=sys.stderr)
+    if args.base_url and (not is_web_url(args.base_url) or "?" in args.base_url or "#" in args.base_url):
+        print(f"error: --base-url {args.base_url!r} is not an absolute http or https URL without a query or fragment",
+              file=sys.stderr)
         return 2
     if not 0 <= args.port <= 65535:
         print(f"error: --port {args.port} is not a port: give 0 to 65535 (0 for any free one)", file=sys.stderr)
         return 2
     config = Config(
         content=args.content, out=args.out or Path("site"), templates=args.templates, static=args.static,
-        base_url=args.base_url, strict=args.strict, cache=None if args.no_cache else DEFAULTS.cache,
+        base_url=args.base_url, strict=args.strict, cache=None if args.no_cache or args.command == "check" else DEFAULTS.cache,
     )
     started = time.perf_counter()
     if args.command == "build" and config.cache:
@@ -86,8 +87,20 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     except Exception as err:  # noqa: BLE001 - a user sees one line; STATUSREF_DEBUG=1 shows the traceback
         if os.environ.get("STATUSREF_DEBUG"):
             raise
-        print(f"error: internal error ({type(err).__name__}: {err}); run with STATUSREF_DEBUG=1 for details", file=sys.stderr)
+        where = template_line(err)
+        if where:
+            print(f"{where}: template error: {type(err).__name__}: {str(err)[:200]}", file=sys.stderr)
+        else:
+            print(f"error: internal error ({type(err).__name__}: {err}); run with STATUSREF_DEBUG=1 for details", file=sys.stderr)
     return 2
+
+
+def template_line(err: BaseException) -> str | None:
+    """Where in a template an error was raised, as `path:line`; None when no template raised it."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith((".html", ".xml"))]
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else None
 
 
 

@@ -79,13 +79,15 @@ def unchanged(config) -> dict | None:
         return None
 
 
-def remember(config, summary: dict) -> None:
-    """Keep what the next build needs to see that nothing changed; any trouble only means it will build."""
+def remember(config, summary: dict, inputs: str) -> None:
+    """Keep what the next build needs to see that nothing changed: the fingerprint of the inputs as the build began
+    to read them (a file changed while it ran is a change to the next), and the output as it left it. Any trouble
+    only means that the next build builds."""
     try:
         folder = Path(config.cache)
         if not marked(folder):
             return
-        record = dict(summary, fingerprint=fingerprint(config), output=output_state(Path(config.out)))
+        record = dict(summary, fingerprint=inputs, output=output_state(Path(config.out)))
         body = json.dumps(record, ensure_ascii=False).encode("utf-8")
         write_atomic(folder / RECORD, sign(signing_key(), body) + b"\n" + body)
     except (OSError, ValueError):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .cache import Cache
 from .config import Config
-from .fresh import remember
+from .fresh import fingerprint, remember
 from .merge import build_model
 from .model import Model, Problem
 from .render import Settings, render_site
@@ -51,6 +51,7 @@ class Folder:
     """Output into a site folder, swapped in whole under the folder's lock."""
 
     offline = False
+    replaces = True  # the output is a folder, replaced whole
 
     def __init__(self, out: Path):
         """Write the hosted site into `out`."""
@@ -72,6 +73,7 @@ class Bundle(Folder):
     """Output as one zip of the offline site, with links that name files."""
 
     offline = True
+    replaces = False
 
     def write(self, files) -> None:
         """Write the zip, dated by SOURCE_DATE_EPOCH or 1980-01-01."""
@@ -82,6 +84,8 @@ class Bundle(Folder):
 
 class Nothing(Folder):
     """No output: read and render everything, fail on any problem."""
+
+    replaces = False
 
     def __init__(self):
         """An output that writes nothing."""
@@ -143,12 +147,33 @@ def settings(config: Config) -> Settings:
     for folder in (config.templates, config.static):
         if not folder.is_dir():
             raise BuildError(f"folder {folder} not found")
+    for path in sorted(config.templates.iterdir()):
+        if path.suffix in (".html", ".xml") and path.is_file():
+            data = path.read_bytes()
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as err:
+                line = data[: err.start].count(b"\n") + 1
+                raise BuildError(f"{path}:{line}: template is not UTF-8 text") from None
     return Settings(config.templates, config.static, shown_date())
+
+
+def outside_inputs(config: Config, out: Path) -> None:
+    """Refuse an output folder that holds the content, templates, static files or cache: replacing it would delete them."""
+    where = Path(os.path.realpath(out))
+    for name, folder in (("content", config.content), ("templates", config.templates), ("static", config.static),
+                         ("cache", config.cache)):
+        inside = Path(os.path.realpath(folder)) if folder and Path(folder).exists() else None
+        if inside is not None and (inside == where or where in inside.parents):
+            raise BuildError(f"--out {out} holds the {name} folder {folder}: building there would delete it; choose another --out")
 
 
 def run(config: Config, output: Folder, cache: Cache | None = None, progress=None) -> Result:
     """Read and merge everything, then render each file as the output writes it, unless problems forbid writing."""
     started = time.perf_counter()
+    if output.replaces:
+        outside_inputs(config, output.out)
+    inputs = fingerprint(config) if type(output) is Folder and config.cache else ""
     with collector_paused():
         reused = cache is not None
         cache = cache or Cache(config.cache, config.templates, say)
@@ -164,9 +189,9 @@ def run(config: Config, output: Folder, cache: Cache | None = None, progress=Non
             output.write(files)
         else:
             files.drain()
-    if ok and type(output) is Folder and config.cache:
+    if ok and inputs:
         summary = {"pages": files.pages, "codes": len(model.codes), "problems": [str(p) for p in problems]}
-        remember(config, summary)
+        remember(config, summary, inputs)
     return Result(model, files.count if ok else 0, files.pages, ok, time.perf_counter() - started, problems)
 
 

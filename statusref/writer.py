@@ -231,6 +231,9 @@ def our_zip(path: Path) -> bool:
 
 def write_bundle(target: Path, data: bytes, say=None) -> None:
     """Write the bundle under its lock, replacing only a missing file or a bundle this program wrote."""
+    target = Path(os.path.abspath(target))
+    if not target.name or (target.is_dir() and not target.is_symlink()):
+        raise WriteError(f"{target} is a folder: a bundle is a file, such as dist/http-status-codes.zip")
     target.parent.mkdir(parents=True, exist_ok=True)
     with locked(target, say):
         if target.is_symlink() or (target.exists() and not target.is_file()):

@@ -113,7 +113,7 @@ def test_check_passes_on_the_real_content(tmp_path, model):
     assert (result.returncode, result.stderr) == (0, "")
     pages = len(model.codes) + len(model.classes) + len(model.comparisons) + 3
     assert result.stdout.startswith(f"Checked {pages} pages, {len(model.codes)} codes, 0 warnings")
-    assert list(tmp_path.iterdir()) == [tmp_path / ".cache"]
+    assert list(tmp_path.iterdir()) == []  # check writes nothing, not even a cache
 
 
 def test_missing_content_folder_is_a_message_not_a_traceback(tmp_path):

@@ -69,10 +69,31 @@ def test_problems_are_printed_and_strict_or_check_fail(project, capsys, args, st
     assert (project / "site").exists() == written
 
 
-def test_check_writes_nothing_and_says_checked(project, capsys):
-    assert main(["check", "--no-cache"]) == 0
+@pytest.mark.parametrize("args", [["check", "--no-cache"], ["check"]])
+def test_check_writes_nothing_and_says_checked(project, capsys, args):
+    assert main(args) == 0
     assert lines(capsys.readouterr().out) == ["Checked 10 pages, 2 codes, 0 warnings"]
-    assert sorted(p.name for p in project.iterdir()) == ["content"]
+    assert sorted(p.name for p in project.iterdir()) == ["content"]  # not even a cache
+
+
+@pytest.mark.parametrize("inputs", ["content", "templates", "static"])
+def test_a_site_folder_holding_an_input_is_never_built_over(project, capsys, inputs):
+    assert main(["--no-cache"]) == 0
+    folder = project / "site" / "mine" / inputs
+    shutil.copytree(project / "content" if inputs == "content" else getattr(Config(), inputs), folder)
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    assert main(["--no-cache", f"--{inputs}", str(folder)]) == 2
+    assert capsys.readouterr().err.endswith(f"holds the {inputs} folder {folder}: building there would delete it; choose another --out\n")
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
+
+
+@pytest.mark.parametrize("target", ["/", ".", "dist"])
+def test_a_bundle_into_a_folder_is_refused_without_a_lock_beside_it(project, capsys, target):
+    (project / "dist").mkdir()
+    assert main(["bundle", "--no-cache", "--out", target]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.endswith(" is a folder: a bundle is a file, such as dist/http-status-codes.zip\n")
+    assert sorted(p.name for p in project.iterdir()) == ["content", "dist"] and not any((project / "dist").iterdir())
 
 
 def test_bundle_goes_to_dist_by_default(project, capsys):
@@ -85,11 +106,17 @@ def test_bundle_goes_to_dist_by_default(project, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--base-url", "ftp://example.org/"], "error: --base-url 'ftp://example.org/' is not an absolute http or https URL"),
-    (["--base-url", "example.org"], "error: --base-url 'example.org' is not an absolute http or https URL"),
+    (["--base-url", "ftp://example.org/"],
+     "error: --base-url 'ftp://example.org/' is not an absolute http or https URL without a query or fragment"),
+    (["--base-url", "example.org"], "error: --base-url 'example.org' is not an absolute http or https URL without a query or fragment"),
     (["serve", "--port", "65536"], "error: --port 65536 is not a port: give 0 to 65535 (0 for any free one)"),
     (["serve", "--port", "-1"], "error: --port -1 is not a port: give 0 to 65535 (0 for any free one)"),
     (["--content", "missing"], "error: content folder missing not found"),
+    (["--base-url", "https://example.org/?v=1"],
+     "error: --base-url 'https://example.org/?v=1' is not an absolute http or https URL without a query or fragment"),
+    (["--base-url", "https://example.org/#top"],
+     "error: --base-url 'https://example.org/#top' is not an absolute http or https URL without a query or fragment"),
+    (["--out", "."], "error: --out . holds the content folder content: building there would delete it; choose another --out"),
 ])
 def test_bad_settings_are_one_error_line_and_exit_2(project, capsys, args, message):
     assert main(args + ["--no-cache"]) == 2
@@ -110,6 +137,34 @@ def test_a_template_error_names_its_file_and_line(project, capsys):
     assert main(["--templates", str(templates), "--no-cache"]) == 2
     assert capsys.readouterr().err.startswith(f"{templates / 'index.html'}:2: template error: ")
     assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("insert, message", [
+    ("{{ 1 / 0 }}", "template error: ZeroDivisionError: division by zero"),
+    ("{% include 'code.html' %}", "template error: RecursionError: maximum recursion depth exceeded"),
+])
+def test_a_template_failing_as_it_renders_names_its_file_and_line(project, capsys, insert, message):
+    templates = project / "templates"
+    shutil.copytree(Config().templates, templates)
+    text = (templates / "code.html").read_text()
+    (templates / "code.html").write_text(text.replace("{% block main %}\n", "{% block main %}\n" + insert + "\n", 1))
+    line = text[: text.index("{% block main %}")].count("\n") + 2
+    assert main(["--templates", str(templates), "--no-cache"]) == 2
+    where, _, said = capsys.readouterr().err.partition(": ")
+    assert said.startswith(message) and said.endswith("\n") and "\n" not in said[:-1]
+    if "Recursion" in message:  # the template the recursion was in when it ran out of depth
+        assert where.startswith(str(templates)) and where.rpartition(":")[2].isdigit()
+    else:
+        assert where == f"{templates / 'code.html'}:{line}"
+    assert not (project / "site").exists()
+
+
+def test_a_template_that_is_not_utf8_names_its_file_and_line(project, capsys):
+    templates = project / "templates"
+    shutil.copytree(Config().templates, templates)
+    (templates / "code.html").write_bytes(b"{% extends 'base.html' %}\n\xff\xfe\n")
+    assert main(["--templates", str(templates), "--no-cache"]) == 2
+    assert capsys.readouterr().err == f"error: {templates / 'code.html'}:2: template is not UTF-8 text\n"
 
 
 def test_an_unexpected_error_is_one_line_unless_debugging(project, capsys, monkeypatch):

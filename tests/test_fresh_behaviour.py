@@ -84,7 +84,7 @@ def test_a_missing_dependency_is_no_trouble(config, monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ftfy" else real(name, *a))
     assert fingerprint(config) == fingerprint(config)
-    remember(config, {"pages": 1, "codes": 1, "problems": []})
+    remember(config, {"pages": 1, "codes": 1, "problems": []}, fingerprint(config))
     assert unchanged(config) is not None
 
 
@@ -114,32 +114,57 @@ def test_the_output_state_sees_edits_and_the_marker(config):
 
 def test_a_remembered_build_is_unchanged_until_something_changes(config):
     summary = {"pages": 3, "codes": 1, "problems": ["codes.md:1: a warning"]}
-    remember(config, summary)
+    remember(config, summary, fingerprint(config))
     record = unchanged(config)
     assert {k: record[k] for k in summary} == summary
     touched(config.out / "index.html")
     assert unchanged(config) is None
-    remember(config, summary)
+    remember(config, summary, fingerprint(config))
     assert unchanged(config) is not None
     (config.content / "codes.md").write_text("changed")
     assert unchanged(config) is None
 
 
 def test_a_record_edited_by_hand_or_in_an_unmarked_cache_is_never_believed(config):
-    remember(config, {"pages": 3, "codes": 1, "problems": []})
+    remember(config, {"pages": 3, "codes": 1, "problems": []}, fingerprint(config))
     path = config.cache / RECORD
     signature, _, body = path.read_bytes().partition(b"\n")
     path.write_bytes(signature + b"\n" + body.replace(b'"pages": 3', b'"pages": 4'))
     assert unchanged(config) is None
-    remember(config, {"pages": 3, "codes": 1, "problems": []})
+    remember(config, {"pages": 3, "codes": 1, "problems": []}, fingerprint(config))
     assert unchanged(config) is not None
     (config.cache / MARKER).unlink()
     assert unchanged(config) is None
     path.unlink()
-    remember(config, {"pages": 3, "codes": 1, "problems": []})
+    remember(config, {"pages": 3, "codes": 1, "problems": []}, fingerprint(config))
     assert not path.exists()
 
 
 def test_a_record_without_a_list_of_problems_is_not_used(config):
-    remember(config, {"pages": 3, "codes": 1, "problems": "none"})
+    remember(config, {"pages": 3, "codes": 1, "problems": "none"}, fingerprint(config))
     assert unchanged(config) is None
+
+
+def test_a_source_changed_while_a_build_reads_is_built_again(tmp_path, monkeypatch):
+    from statusref import site
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "codes.md").write_text("- 404 Not Found: gone.\n")
+    config = replace(Config(), content=content, out=tmp_path / "site", cache=tmp_path / "cache")
+    read = site.load_model
+
+    def edited_once_read(*args):
+        """The model as read; then the source changes, as an editor saving during the build would."""
+        model = read(*args)
+        (content / "codes.md").write_text("- 404 Not Found: gone for good.\n")
+        return model
+
+    monkeypatch.setattr(site, "load_model", edited_once_read)
+    assert site.build(config).ok and "gone for good" not in (tmp_path / "site" / "404" / "index.html").read_text()
+    assert unchanged(config) is None  # the next build builds, and shows the edit
+    monkeypatch.setattr(site, "load_model", read)
+    assert site.build(config).ok and "gone for good" in (tmp_path / "site" / "404" / "index.html").read_text()
+    assert unchanged(config) is not None

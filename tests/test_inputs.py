@@ -184,7 +184,7 @@ def test_a_bad_source_date_epoch_is_one_line(tmp_path, value):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--base-url", "status.example"], "error: --base-url 'status.example' is not an absolute http or https URL\n"),
+    (["--base-url", "status.example"], "error: --base-url 'status.example' is not an absolute http or https URL without a query or fragment\n"),
     (["--out", "notes.txt/site"], None),
     (["serve", "--port", "70000"], "error: --port 70000 is not a port: give 0 to 65535 (0 for any free one)\n"),
 ])

@@ -48,7 +48,7 @@ def test_out_dot_in_a_project_changes_nothing(tmp_path):
     before = tree_hash(project)
     for command in (["--out", "."], ["serve", "--out", ".", "--port", "0"]):
         result = run_cli(*command, "--no-cache", cwd=project)
-        assert result.returncode == 2 and "not replacing it" in result.stderr, result.stderr
+        assert result.returncode == 2 and "building there would delete it" in result.stderr, result.stderr
     assert tree_hash(project) == before
 
 
