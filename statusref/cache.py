@@ -78,7 +78,7 @@ class Cache:
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             return self.trouble(f"cache {folder} is not a plain folder; building without a cache")
         names = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
-        if names and MARKER not in names and not names <= FIRST_VERSION_NAMES:
+        if names and MARKER not in names and not first_version(folder, names):
             return self.trouble(f"cache {folder} holds files this program did not make; building without a cache")
         if not all(plain_file(folder / n) for n in names & {MARKER, "html.json", "version"}) or (folder / "parsed").is_symlink():
             return self.trouble(f"cache {folder} holds links where its files belong; building without a cache")
@@ -206,6 +206,20 @@ def read_plain(path: Path, limit: int = MAX_FILE) -> bytes | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             raise ValueError(f"{path} is not a plain file of at most {limit} bytes")
         return stream.read(limit + 1)
+
+
+def first_version(folder: Path, names: set[str]) -> bool:
+    """Whether an unmarked folder holds only what the first version of this program kept there: pickled sources,
+    pickled HTML, Jinja's compiled templates and a version stamp."""
+    if not names <= FIRST_VERSION_NAMES:
+        return False
+    for sub, suffix in (("parsed", ".pickle"), ("jinja", ".cache")):
+        inside = folder / sub
+        if inside.is_symlink() or (inside.exists() and not inside.is_dir()):
+            return False
+        if inside.is_dir() and any(p.suffix != suffix or not plain_file(p) for p in inside.iterdir()):
+            return False
+    return True
 
 
 def clear(folder: Path) -> None:

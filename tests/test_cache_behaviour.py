@@ -3,6 +3,8 @@ import os
 
 import pytest
 
+from helpers import tree_hash
+
 from statusref.cache import MAX_FILE, Cache, read_plain, signing_key, version
 from statusref.model import Description, Name, Reference, StatusCode
 from statusref.render import Rendered
@@ -105,9 +107,10 @@ def test_a_foreign_folder_gives_one_warning_and_is_left_alone(tmp_path):
 def test_a_cache_of_another_version_starts_afresh(tmp_path, stamp, marker, warned):
     folder = tmp_path / "cache"
     (folder / "parsed").mkdir(parents=True)
-    (folder / "parsed" / "old.json").write_text("{}")
     (folder / "parsed" / "old.pickle").write_text("x")
-    (folder / "parsed" / "keep.txt").write_text("not the cache's")
+    if marker:  # a marked cache is this program's: its JSON goes too, and a stranger's file stays
+        (folder / "parsed" / "old.json").write_text("{}")
+        (folder / "parsed" / "keep.txt").write_text("not the cache's")
     (folder / "jinja").mkdir()
     (folder / "jinja" / "__jinja2_page.cache").write_text("compiled code of the first version")
     if stamp is not None:
@@ -118,10 +121,25 @@ def test_a_cache_of_another_version_starts_afresh(tmp_path, stamp, marker, warne
     opened(folder, heard)
     expected = f"warning: cache {folder} was made by another version of the program or its templates; starting it afresh"
     assert heard == ([expected] if warned else [])
-    assert sorted(p.name for p in (folder / "parsed").iterdir()) == ["keep.txt"]
+    assert sorted(p.name for p in (folder / "parsed").iterdir()) == ["keep.txt"] if marker else not (folder / "parsed").exists()
     assert not (folder / "jinja").exists()  # the first version's compiled templates are code: never left behind
     assert (folder / "version").read_text() == version()
     assert (folder / MARKER).is_file()
+
+
+@pytest.mark.parametrize("sub, name", [("parsed", "mine.json"), ("parsed", "notes.txt"), ("jinja", "page.html")])
+def test_a_folder_only_named_like_a_first_version_cache_is_left_alone(tmp_path, sub, name):
+    folder = tmp_path / "cache"
+    (folder / sub).mkdir(parents=True)
+    (folder / sub / name).write_text("the user's")
+    (folder / "parsed").mkdir(exist_ok=True)
+    (folder / "parsed" / "old.pickle").write_text("x")
+    (folder / "version").write_text("the user's too")
+    before = tree_hash(folder)
+    heard = []
+    opened(folder, heard).save()
+    assert heard == [f"warning: cache {folder} holds files this program did not make; building without a cache"]
+    assert tree_hash(folder) == before
 
 
 def test_the_version_follows_the_templates(tmp_path):
