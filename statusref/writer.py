@@ -17,6 +17,7 @@ from .urls import Urls
 
 MARKER = ".statusref-output"
 MARKER_TEXT = b"Made by statusref. The next build may replace this folder and everything in it.\n"
+WRITTEN = ".statusref-files"  # the files a build wrote into a site folder, as a JSON list
 ZIP_COMMENT = b"statusref offline bundle"
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -116,6 +117,39 @@ def check_replaceable(out: Path) -> None:
         raise WriteError(f"{out} is a file, not a folder: not replacing it")
     if out.is_dir() and any(out.iterdir()) and not owned(out):
         raise WriteError(f"{out} holds files this program did not make (no {MARKER}): not replacing it")
+    added = foreign(out) if out.is_dir() else []
+    if added:
+        more = f" and {len(added) - 3} more" if len(added) > 3 else ""
+        raise WriteError(f"{out} holds files the last build did not write ({', '.join(added[:3])}{more}): "
+                         "not replacing it; move them out of the folder")
+
+
+def foreign(out: Path) -> list[str]:
+    """What a site folder holds that the build which made it did not write; nothing is known of a site without
+    the list of what it wrote (one of the first version)."""
+    try:
+        listed = json.loads(read_small(out / WRITTEN))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
+        return []
+    allowed = {MARKER, WRITTEN} | set(listed) | {parent.as_posix() for p in listed for parent in Path(p).parents}
+    found = []
+    for folder, folders, files in os.walk(out):
+        here = Path(folder).relative_to(out)
+        for name in sorted(folders + files):
+            path = (here / name).as_posix()
+            if path not in allowed:
+                found.append(path)
+        folders[:] = [f for f in folders if (here / f).as_posix() in allowed]
+    return sorted(found)
+
+
+def read_small(path: Path, limit: int = 16 << 20) -> bytes:
+    """A plain file's bytes, never through a link; OSError if it is missing, a link or larger than the limit."""
+    if not plain_file(path) or path.stat().st_size > limit:
+        raise OSError(f"{path} is not a plain file of at most {limit} bytes")
+    return path.read_bytes()
 
 
 def mark(folder: Path) -> None:
@@ -170,6 +204,8 @@ def publish(files: list[tuple[str, bytes]], out: Path, say=None, published=None)
             writer = Writer(fresh, out)
             for path, data in files:
                 writer.write(path, data)
+            (fresh / WRITTEN).write_text(json.dumps(sorted(writer.written), ensure_ascii=False) + "\n", encoding="utf-8")
+            check_replaceable(out)  # nothing was added to the old site while the new one was written
             swap_in(fresh, out)
             if published:
                 published()

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import CONTENT, ROOT, run_cli, sample_content, tree_hash
 from statusref.site import Config, build
-from statusref.writer import MARKER
+from statusref.writer import MARKER, WRITTEN
 
 
 def user_folder(root: Path, kind: str) -> Path:
@@ -70,10 +70,34 @@ def test_every_folder_made_carries_the_marker_and_an_empty_folder_is_used(tmp_pa
     assert (tmp_path / ".cache" / "statusref" / MARKER).is_file()
 
 
+def test_files_added_to_a_built_site_are_never_deleted(tmp_path):
+    out = tmp_path / "docs"
+    assert build(Config(content=CONTENT, out=out, cache=None)).ok
+    written = json.loads((out / WRITTEN).read_text())
+    assert written == sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.name.startswith("."))
+    (out / "CNAME").write_text("status.example\n")  # as a site hosted on GitHub Pages would have
+    (out / "notes" / "deep").mkdir(parents=True)
+    (out / "notes" / "deep" / "mine.txt").write_text("mine")
+    (out / "404" / "empty").mkdir()
+    (out / "404" / "index.html").write_text("a page the build wrote, edited: the next build may replace it")
+    before = tree_hash(out)
+    result = run_cli("--content", str(CONTENT), "--out", str(out), "--no-cache", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr == (
+        f"error: {out} holds files the last build did not write (404/empty, CNAME, notes): not replacing it; "
+        "move them out of the folder\n")
+    assert tree_hash(out) == before
+    shutil.rmtree(out / "notes")
+    (out / "CNAME").unlink()
+    (out / "404" / "empty").rmdir()
+    assert build(Config(content=CONTENT, out=out, cache=None)).ok
+    assert "edited" not in (out / "404" / "index.html").read_text()
+
+
 def test_a_site_of_the_first_version_is_recognised_once(tmp_path):
     out = tmp_path / "site"
     build(Config(content=CONTENT, out=out, cache=None))
     (out / MARKER).unlink()
+    (out / WRITTEN).unlink()
     shutil.rmtree(out / "compare", ignore_errors=True)  # the first version had no comparisons, and API version 1
     api = json.loads((out / "api" / "codes.json").read_text())
     (out / "api" / "codes.json").write_text(json.dumps({**api, "version": 1}))

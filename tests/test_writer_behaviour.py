@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from helpers import tree_hash
 from statusref import writer as writer_module
-from statusref.writer import MARKER, Writer, WriteError, exchange, publish, write_atomic, write_bundle, zip_bytes
+from statusref.writer import MARKER, WRITTEN, Writer, WriteError, exchange, foreign, publish, write_atomic, write_bundle, zip_bytes
 
 
 def test_files_land_in_nested_folders_and_a_second_write_fails(tmp_path):
@@ -123,8 +124,9 @@ def test_a_rebuild_replaces_the_site_whole(tmp_path, monkeypatch, can_exchange):
     publish([("index.html", b"second"), ("a/new.html", b"new")], out,
             published=lambda: seen.append((out / "index.html").read_bytes()))
     assert seen == [b"second"]
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        MARKER, "a/new.html", "index.html"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted([
+        MARKER, WRITTEN, "a/new.html", "index.html"])
+    assert json.loads((out / WRITTEN).read_text()) == ["a/new.html", "index.html"]
     assert (out / "index.html").read_bytes() == b"second"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
 
@@ -156,3 +158,45 @@ def test_write_atomic_leaves_only_the_file(tmp_path):
     assert path.read_bytes() == b"again"
     assert [p.name for p in path.parent.iterdir()] == ["data.bin"]
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("listed", [None, b"not json", b'{"a": 1}', b'["index.html", 3]', "link"])
+def test_a_site_without_a_readable_list_of_what_it_holds_is_replaced_as_before(tmp_path, listed):
+    out = tmp_path / "site"
+    publish([("index.html", b"first")], out)
+    (out / "extra.html").write_text("unknown: the list is missing or not one")
+    (out / WRITTEN).unlink()
+    if listed == "link":
+        (tmp_path / "list.json").write_text('["index.html"]')
+        (out / WRITTEN).symlink_to(tmp_path / "list.json")
+    elif listed is not None:
+        (out / WRITTEN).write_bytes(listed)
+    assert foreign(out) == []
+    publish([("index.html", b"second")], out)
+    assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, WRITTEN, "index.html"])
+
+
+def test_a_file_added_while_the_new_site_is_written_stops_the_swap(tmp_path):
+    out = tmp_path / "site"
+    publish([("index.html", b"first")], out)
+    before = tree_hash(out)
+
+    def files():
+        """One file, then a user's file appears in the old site."""
+        yield "index.html", b"second"
+        (out / "CNAME").write_text("status.example")
+
+    with pytest.raises(WriteError, match=r"holds files the last build did not write \(CNAME\)"):
+        publish(files(), out)
+    (out / "CNAME").unlink()
+    assert tree_hash(out) == before and sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
+
+
+def test_more_than_three_added_files_are_counted(tmp_path):
+    out = tmp_path / "site"
+    publish([("a/index.html", b"x")], out)
+    for name in ("b", "c", "d", "e", "f"):
+        (out / "a" / name).write_text(name)
+    assert foreign(out) == ["a/b", "a/c", "a/d", "a/e", "a/f"]
+    with pytest.raises(WriteError, match=r"\(a/b, a/c, a/d and 2 more\): not replacing it"):
+        publish([("a/index.html", b"y")], out)
