@@ -10,7 +10,7 @@ from .model import (
     Model, Name, Problem, Protocol, Reference, Source, Spelled, StatusClass, StatusCode, VendorMeaning,
 )
 from .sources import Parsed, with_codes
-from .text import first_sentence, name_key, split_qualifiers
+from .text import first_sentence, name_key, shorten, split_qualifiers
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ def gather(ordered: list[Parsed]) -> tuple[dict[int, Gathered], dict[int, dict[s
 def one_per_code(parsed: Parsed) -> tuple[list[Entry], list[Problem]]:
     """A document's entries, one per code: a repeat that only adds a name or a text is merged in; others are problems."""
     kept: dict[int, Entry] = {}
-    problems = []
+    repeats: list[tuple[Entry, Entry]] = []
     for entry in (r for r in parsed.records if isinstance(r, Entry)):
         first = kept.setdefault(entry.code, entry)
         if first is entry:
@@ -192,9 +192,21 @@ def one_per_code(parsed: Parsed) -> tuple[list[Entry], list[Problem]]:
             kept[entry.code] = replace(first, name=first.name or entry.name, text=first.text or entry.text,
                                        qualifiers=first.qualifiers or entry.qualifiers, reference=first.reference or entry.reference)
         else:
-            where = parsed.source.where
-            problems.append(Problem(where, entry.line, f"{entry.code} is given again with different text; line {first.line} is kept"))
-    return list(kept.values()), problems
+            repeats.append((entry, first))
+    return list(kept.values()), repeat_problems(parsed.source.where, repeats)
+
+
+def repeat_problems(where: str, repeats: list[tuple[Entry, Entry]]) -> list[Problem]:
+    """One warning for a document's repeated codes: the only one, or how many and the first three."""
+    if not repeats:
+        return []
+    entry, first = repeats[0]
+    if len(repeats) == 1:
+        return [Problem(where, entry.line, f"{entry.code} is given again with different text; line {first.line} is kept")]
+    shown = ", ".join(f"{again.code} on line {again.line} (first on line {kept.line})" for again, kept in repeats[:3])
+    more = f" and {len(repeats) - 3} more" if len(repeats) > 3 else ""
+    return [Problem(where, entry.line, f"{len(repeats)} entries give a code again with different text, and each code's "
+                                       f"first entry is kept: {shown}{more} (the first is here)")]
 
 
 def agrees(first: Entry, again: Entry) -> bool:
@@ -212,9 +224,9 @@ def name_problems(disagreements: list[Disagreement]) -> list[Problem]:
     for path, found in by_path.items():
         first = min(found, key=lambda d: d.line)
         if len(found) == 1:
-            message = f"{first.code} is named {first.name!r} here but {first.title!r} in {first.where}"
+            message = f"{first.code} is named {shorten(first.name, 60)!r} here but {shorten(first.title, 60)!r} in {first.where}"
         else:
-            shown = ", ".join(f"{d.code} {d.name!r}" for d in sorted(found, key=lambda d: d.line)[:3])
+            shown = ", ".join(f"{d.code} {shorten(d.name, 60)!r}" for d in sorted(found, key=lambda d: d.line)[:3])
             more = f" and {len(found) - 3} more" if len(found) > 3 else ""
             message = f"{len(found)} codes are named otherwise than in the registry or the other sources: {shown}{more} (the first is here)"
         problems.append(Problem(path, first.line, message))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 
 from .model import Problem
+from .text import drop_controls
 from .urls import is_web_url
 
 DELIMITERS = {"---": "yaml", "+++": "toml"}
@@ -154,8 +155,9 @@ def shown(value) -> str:
 
 def check_title(value) -> tuple[str, str]:
     """A title is text on one line."""
-    if isinstance(value, str) and value.strip():
-        return " ".join(value.split()), ""
+    text = " ".join(drop_controls(value)[0].split()) if isinstance(value, str) else ""
+    if text:
+        return text, ""
     return "", f"must be text, not {shown(value)}"
 
 

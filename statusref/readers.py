@@ -10,7 +10,7 @@ from markdown_it.token import Token
 from .markup import markdown, plain_text
 from .model import ClassName, Entry, FormerName, Problem
 from .leads import bold_lead, class_label, code_like, drop_marker, entry_like, is_code, parse_lead, range_ends, range_lead, split_lead
-from .text import FLAG_WORDS, clean_name, clean_text, strip_separator, without_attributes
+from .text import FLAG_WORDS, clean_name, clean_text, shorten, strip_separator, without_attributes
 
 MD = markdown()
 CLASS_HEADING = re.compile(r"\b([1-5])xx\b", re.I)
@@ -218,12 +218,13 @@ def report_bad_code(state: State, line: int, token: str) -> None:
     """Report a code cell or lead that is not a status code; a range of codes is none, and no mistake."""
     if range_lead(token):
         return
+    shown = shorten(token, 60)
     if token.isdigit():
-        state.problem(line, f"{token} is not a status code: codes run from 100 to 599")
+        state.problem(line, f"{shown} is not a status code: codes run from 100 to 599")
     elif class_label(token):
-        state.problem(line, f"{token} is a class, not a status code; a class row has a class name and no description")
+        state.problem(line, f"{shown} is a class, not a status code; a class row has a class name and no description")
     else:
-        state.problem(line, f"cannot read status code {token!r}: a code is three digits, 100 to 599")
+        state.problem(line, f"cannot read status code {shown!r}: a code is three digits, 100 to 599")
 
 
 def add_entry(state: State, code: int, raw_name: str, text: str, line: int, reference: str = "") -> None:

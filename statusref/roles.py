@@ -9,6 +9,7 @@ from markdown_it.token import Token
 from .leads import is_code
 from .model import Comparison, Constant, Fact, Meaning, Problem
 from .readers import MD, first_heading, inline_text, table_rows, top_level_blocks
+from .text import shorten
 
 COLUMNS = {
     "facts": {"code": ("code", "status"), "headers": ("headers", "header", "fields"), "content": ("content", "body"),
@@ -75,7 +76,7 @@ def row_code(values: dict) -> tuple[int, str]:
     cell = values["code"].strip("*_` ")
     if is_code(cell):
         return int(cell), ""
-    return 0, f"{values['code']!r} is not a status code"
+    return 0, f"{shorten(values['code'], 60)!r} is not a status code"
 
 
 def read_fact(line: int, values: dict) -> tuple[Fact | None, str]:
@@ -137,7 +138,7 @@ def read_comparison(label: str, text: str, tokens: list[Token], tables: list, he
         if is_code(cell) and int(cell) not in codes:
             codes.append(int(cell))
         elif not is_code(cell):
-            problems.append(Problem(label, line, f"{cell!r} is not a status code"))
+            problems.append(Problem(label, line, f"{shorten(cell, 60)!r} is not a status code"))
     lines = text.split("\n")
     opening = tokens[0] if tokens else None
     start = opening.map[1] if opening and opening.type == "heading_open" and opening.tag == "h1" and opening.map else 0

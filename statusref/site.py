@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import Cache
@@ -139,7 +139,12 @@ def load_model(config: Config, cache: Cache | None = None, progress=None) -> Mod
     """Read every source in content/ into one model."""
     if not config.content.is_dir():
         raise BuildError(f"content folder {config.content} not found")
-    return build_model(load_all(config.content, cache, progress))
+    parsed = load_all(config.content, cache, progress)
+    model = build_model(parsed)
+    if parsed:
+        return model
+    empty = Problem(str(config.content), 0, "no Markdown documents (.md, .markdown) found: the site lists no codes")
+    return replace(model, problems=model.problems + (empty,))
 
 
 def settings(config: Config) -> Settings:
@@ -147,6 +152,10 @@ def settings(config: Config) -> Settings:
     for folder in (config.templates, config.static):
         if not folder.is_dir():
             raise BuildError(f"folder {folder} not found")
+    root = config.static.resolve()
+    for path in sorted(config.static.iterdir()):
+        if path.is_symlink() and root not in path.resolve().parents:
+            raise BuildError(f"{path} is a link out of the static folder: not publishing what it points to; copy the file in")
     for path in sorted(config.templates.iterdir()):
         if path.suffix in (".html", ".xml") and path.is_file():
             data = path.read_bytes()

@@ -11,7 +11,7 @@ from .cache import Cache, cache_key
 from .meta import read_meta
 from .model import ClassName, Comparison, Constant, Entry, Fact, FormerName, Meaning, Problem, Source
 from .leads import is_code, parse_lead
-from .text import decode, drop_macros, normalise
+from .text import decode, drop_controls, drop_macros, normalise
 
 SUFFIXES = (".md", ".markdown")
 MAX_BYTES = 2 * 1024 * 1024
@@ -229,7 +229,9 @@ def parse_source(rel: str, data: bytes, sidecar: bytes = b"", label: str = "", t
         text, line, bad = decode(data)
         if bad:
             problems.append(Problem(label, line, bad))
-        text = normalise(text)
+        text, line = drop_controls(normalise(text))
+        if line:
+            problems.append(Problem(label, line, "control characters (such as ESC or BEL) dropped: HTML cannot show them"))
     meta, text, found = read_meta(label, text, sidecar)
     problems.extend(found)
     text, macros, first = drop_macros(text)

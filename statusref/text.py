@@ -19,6 +19,7 @@ MOJIBAKE_HINTS = re.compile("[ÂÃâ€™Å¢]")
 SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"'][.!?])\s+(?=[A-Z\"'])")
 SEPARATORS = ":-–—"
 NOT_LETTERS = re.compile("[^0-9a-z]+")
+CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # what HTML cannot show: C0 but tab, LF, FF, CR; DEL; C1
 
 
 def decode(data: bytes) -> tuple[str, int, str]:
@@ -47,6 +48,14 @@ def normalise(text: str) -> str:
     import ftfy  # only when the text shows signs of mojibake: it is slow to import
 
     return ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
+
+
+def drop_controls(text: str) -> tuple[str, int]:
+    """Text without the control characters HTML cannot show (ESC, BEL, backspace...), and the line of the first; 0 if none."""
+    found = CONTROLS.search(text)
+    if not found:
+        return text, 0
+    return CONTROLS.sub("", text), text.count("\n", 0, found.start()) + 1
 
 
 def drop_wiki_notes(text: str) -> str:

@@ -76,6 +76,31 @@ def test_check_writes_nothing_and_says_checked(project, capsys, args):
     assert sorted(p.name for p in project.iterdir()) == ["content"]  # not even a cache
 
 
+@pytest.mark.parametrize("inside", [True, False])
+def test_a_static_file_linking_out_of_its_folder_is_never_published(project, capsys, inside):
+    static = project / "static"
+    shutil.copytree(Config().static, static)
+    (project / "secret.txt").write_text("not for the web")
+    (static / "notes.txt").write_text("for the web")
+    (static / "linked.txt").symlink_to(static / "notes.txt" if inside else project / "secret.txt")
+    assert main(["--static", str(static), "--no-cache"]) == (0 if inside else 2)
+    if inside:
+        assert (project / "site" / "static" / "linked.txt").read_text() == "for the web"
+    else:
+        assert capsys.readouterr().err == (f"error: {static / 'linked.txt'} is a link out of the static folder: not publishing "
+                                           "what it points to; copy the file in\n")
+        assert not (project / "site").exists()
+
+
+def test_an_empty_content_folder_is_a_warning(project, capsys):
+    (project / "content" / "codes.md").unlink()
+    assert main(["--no-cache"]) == 0
+    printed = capsys.readouterr()
+    assert printed.err == "content: no Markdown documents (.md, .markdown) found: the site lists no codes\n"
+    assert lines(printed.out) == ["Built into site: 8 pages, 0 codes, 1 warning"]
+    assert main(["--no-cache", "--strict"]) == 1
+
+
 @pytest.mark.parametrize("inputs", ["content", "templates", "static"])
 def test_a_site_folder_holding_an_input_is_never_built_over(project, capsys, inputs):
     assert main(["--no-cache"]) == 0

@@ -57,6 +57,28 @@ def test_a_repeat_with_other_text_is_a_problem(tmp_path):
     assert messages(model) == [("a.md", 2, "404 is given again with different text; line 1 is kept")]
 
 
+@pytest.mark.parametrize("count, more", [(2, ""), (3, ""), (5, " and 2 more")])
+def test_several_repeats_with_other_text_are_one_problem_per_document(tmp_path, count, more):
+    text = "- **404 Not Found**: Gone.\n- **410 Gone**: For good.\n"
+    text += "".join(f"- **{404 if n % 2 else 410} Again**: Other text {n}.\n" for n in range(count))
+    model, _ = model_of(tmp_path, {"a.md": text})
+    shown = ", ".join(f"{404 if n % 2 else 410} on line {n + 3} (first on line {1 if n % 2 else 2})" for n in range(min(count, 3)))
+    assert messages(model) == [("a.md", 3, f"{count} entries give a code again with different text, and each code's "
+                                           f"first entry is kept: {shown}{more} (the first is here)")]
+    assert [d.text for d in model.code(410).descriptions] == ["For good."]
+
+
+def test_a_long_name_is_cut_in_the_problem_that_quotes_it(tmp_path):
+    long = "Page Missing " + "x " * 100
+    model, _ = model_of(tmp_path, {
+        "reg.md": REGISTRY + "- **404 Not Found**: Gone.\n",
+        "other.md": f"- **404 {long}**: Missing.\n",
+    })
+    cut = "Page Missing " + " ".join(["x"] * 23) + "…"  # cut at a word, 60 characters at most
+    assert messages(model) == [("other.md", 1, f"404 is named {cut!r} here but 'Not Found' in The Registry")]
+    assert model.code(404).names[1].text == long.strip()
+
+
 def test_one_name_given_otherwise_is_one_problem(tmp_path):
     model, _ = model_of(tmp_path, {
         "reg.md": REGISTRY + "- **404 Not Found**: Gone.\n",

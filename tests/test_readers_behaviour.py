@@ -46,6 +46,8 @@ def test_a_heading_with_a_code_that_is_not_one_is_a_problem():
 @pytest.mark.parametrize("item, problems", [
     ("- **40A Odd**: text", [(1, "cannot read status code '40A': a code is three digits, 100 to 599")]),
     ("- 4 things to know", []),
+    ("- **4" + "0" * 100 + " Odd**: text", [(1, "4" + "0" * 58 + "… is not a status code: codes run from 100 to 599")]),
+    ("- **40A" + "B" * 100 + " Odd**: text", [(1, "cannot read status code '40A" + "B" * 56 + "…': a code is three digits, 100 to 599")]),
 ])
 def test_a_list_item_led_by_a_code_that_is_not_one_is_a_problem_but_a_count_is_not(item, problems):
     records, found, _ = read(f"{item}\n- **404 Not Found**: Gone.\n")

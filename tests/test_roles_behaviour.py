@@ -53,6 +53,11 @@ def doc(role: str, body: str, more: str = "") -> bytes:
     ("comparison", "", "# Two compared\n\nSee 301.\n\n| Code | Permanent |\n|---|---|\n| 301 | yes |\n| 302 | no |\n| 30x | ? |\n",
      [Comparison((301, 302), "Two compared", "See 301.\n\n| Code | Permanent |\n|---|---|\n| 301 | yes |\n| 302 | no |\n| 30x | ? |", 6)],
      [(12, "'30x' is not a status code")]),
+    ("comparison", "", "| Code | Permanent |\n|---|---|\n| 301 | yes |\n| 3" + "0" * 100 + " | ? |\n",
+     [Comparison((301,), "", "| Code | Permanent |\n|---|---|\n| 301 | yes |\n| 3" + "0" * 100 + " | ? |", 4)],
+     [(7, "'3" + "0" * 58 + "…' is not a status code")]),
+    ("facts", "", "| Code | Headers | Content | Cacheable | Defined in |\n|---|---|---|---|---|\n| 3" + "0" * 100
+     + " | - | allowed | yes | RFC 1 |\n", [], [(6, "'3" + "0" * 58 + "…' is not a status code")]),
     ("comparison", "", "| Permanent | Kept |\n|---|---|\n| yes | 301 |\n", [],
      [(1, "a comparison needs a table with a Code column")]),
 ])

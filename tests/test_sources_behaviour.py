@@ -94,6 +94,7 @@ def test_problems_are_named_by_the_label_or_else_the_path(label, shown_as):
     (b"- **200 OK**: Fine.\n", []),
     (b"- **200 OK**: Fine.\n- **201 Caf\xe9**: Made.\n", [(2, "not UTF-8")]),
     (b"- **200 OK**: Fine.\n\n- **404**\n", [(3, "404 has neither a name nor a description")]),
+    (b"- **200 OK**: Fine.\n- **404 Not\x1b[31m Found\x07**: Gone\x08.\n", [(2, "control characters (such as ESC or BEL) dropped")]),
 ])
 def test_decoding_and_reading_problems_are_reported_at_their_line(data, problems):
     parsed = parse_source("x.md", data)
@@ -305,3 +306,9 @@ def test_a_folder_that_cannot_be_read_is_a_problem_and_the_rest_is_read(tmp_path
     assert [(f.rel, f.path is None, f.trouble) for f in discover(tmp_path)] == [
         ("a.md", False, ""), ("locked/", True, "cannot read this folder: Permission denied")]
     assert [(f.rel, f.label) for f in discover(tmp_path / "locked")] == [(".", str(tmp_path / "locked"))]
+
+
+def test_control_characters_never_reach_names_text_or_titles():
+    parsed = parse_source("x.md", b"---\ntitle: \"Mine\\e[0m\\a\"\n---\n- **404 Not\x1b[31m Found\x07**: Gone\x08\x7f\xc2\x85.\n")
+    assert parsed.records == (Entry(404, "Not[31m Found", (), "Gone.", 4, ""),)
+    assert parsed.source.title == "Mine[0m"

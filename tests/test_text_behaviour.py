@@ -1,7 +1,7 @@
 """Text helpers: decoding bytes, wiki leftovers, names and qualifiers, sentences, macros, attribute lists."""
 import pytest
 
-from statusref.text import (clean_name, decode, drop_macros, drop_wiki_notes, first_sentence, macros_in, normalise,
+from statusref.text import (clean_name, decode, drop_controls, drop_macros, drop_wiki_notes, first_sentence, macros_in, normalise,
                             shorten, split_qualifiers, strip_separator, without_attributes)
 
 
@@ -156,3 +156,13 @@ def test_without_attributes(text, result):
 def test_shorten(text, limit, result):
     assert shorten(text, limit) == result
     assert len(shorten(text, limit)) <= limit
+
+
+@pytest.mark.parametrize("text, kept, line", [
+    ("plain\ttext\nand\fa form feed\n", "plain\ttext\nand\fa form feed\n", 0),
+    ("one\ntwo\x1b[1m\x07\n\x00three\x7f\x9f\x0b", "one\ntwo[1m\nthree", 2),
+    ("\x08", "", 1),
+    ("\xa0no-break space and \u2028 stay", "\xa0no-break space and \u2028 stay", 0),
+])
+def test_controls_html_cannot_show_are_dropped_from_the_first_line_on(text, kept, line):
+    assert drop_controls(text) == (kept, line)
