@@ -113,6 +113,7 @@ def test_a_cache_of_another_version_starts_afresh(tmp_path, stamp, marker, warne
         (folder / "parsed" / "keep.txt").write_text("not the cache's")
     (folder / "jinja").mkdir()
     (folder / "jinja" / "__jinja2_page.cache").write_text("compiled code of the first version")
+    (folder / "html.pickle").write_text("pickled HTML of the first version")
     if stamp is not None:
         (folder / "version").write_text(stamp)
     if marker:
@@ -123,15 +124,17 @@ def test_a_cache_of_another_version_starts_afresh(tmp_path, stamp, marker, warne
     assert heard == ([expected] if warned else [])
     assert sorted(p.name for p in (folder / "parsed").iterdir()) == ["keep.txt"] if marker else not (folder / "parsed").exists()
     assert not (folder / "jinja").exists()  # the first version's compiled templates are code: never left behind
+    assert not (folder / "html.pickle").exists()
     assert (folder / "version").read_text() == version()
     assert (folder / MARKER).is_file()
 
 
-@pytest.mark.parametrize("sub, name", [("parsed", "mine.json"), ("parsed", "notes.txt"), ("jinja", "page.html")])
+@pytest.mark.parametrize("sub, name", [("parsed", "mine.json"), ("parsed", "notes.txt"), ("jinja", "page.html"),
+                                       ("", "jinja")])
 def test_a_folder_only_named_like_a_first_version_cache_is_left_alone(tmp_path, sub, name):
     folder = tmp_path / "cache"
-    (folder / sub).mkdir(parents=True)
-    (folder / sub / name).write_text("the user's")
+    (folder / sub).mkdir(parents=True, exist_ok=True)
+    (folder / sub / name).write_text("the user's")  # a file named like one of the cache's folders, or in one
     (folder / "parsed").mkdir(exist_ok=True)
     (folder / "parsed" / "old.pickle").write_text("x")
     (folder / "version").write_text("the user's too")
