@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     except TemplateSyntaxError as err:
         print(f"{err.filename or err.name}:{err.lineno}: template error: {err.message}", file=sys.stderr)
     except TemplateError as err:
-        print(f"error: template: {err}", file=sys.stderr)
+        where = template_line(err)
+        print(f"{where}: template error: {err}" if where else f"error: template: {err}", file=sys.stderr)
     except (BuildError, WriteError) as err:
         print(f"error: {err}", file=sys.stderr)
     except OSError as err:

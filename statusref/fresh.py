@@ -38,7 +38,8 @@ def stats(folder: Path, digest) -> None:
                 info = entry.stat()
             except OSError:
                 continue
-            digest.update(f"{prefix}{entry.name} {info.st_size} {info.st_mtime_ns} {info.st_ino}\0".encode("utf-8", "surrogateescape"))
+            stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"  # ctime: no copy can set it
+            digest.update(f"{prefix}{entry.name} {stamp}\0".encode("utf-8", "surrogateescape"))
 
 
 def fingerprint(config) -> str:

@@ -115,10 +115,10 @@ def parse_toml(body: str) -> dict:
     try:
         return tomllib.loads(body)
     except (tomllib.TOMLDecodeError, RecursionError, ValueError) as err:
-        message = str(err)
-        at = message.rfind("(at line ")
-        line = int("".join(c for c in message[at + 9 : at + 18].split(",")[0] if c.isdigit()) or 1) if at >= 0 else 1
-        raise SyntaxError(message[:at].strip() if at >= 0 else message, ("", line, 0, "")) from None
+        head, found, tail = str(err).rpartition("(at line ")
+        number = tail.split(",", 1)[0]
+        line = int(number) if found and number.isascii() and number.isdigit() else 1
+        raise SyntaxError(head.strip() if found else tail, ("", line, 0, "")) from None
 
 
 def checked(label: str, data: dict, lines: list[str], offset: int, problems: list[Problem]) -> dict:

@@ -156,14 +156,16 @@ def settings(config: Config) -> Settings:
     for path in sorted(config.static.iterdir()):
         if path.is_symlink() and root not in path.resolve().parents:
             raise BuildError(f"{path} is a link out of the static folder: not publishing what it points to; copy the file in")
-    for path in sorted(config.templates.iterdir()):
-        if path.suffix in (".html", ".xml") and path.is_file():
+    for path in sorted(config.templates.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
             data = path.read_bytes()
             try:
                 data.decode("utf-8")
             except UnicodeDecodeError as err:
+                from jinja2 import TemplateSyntaxError
+
                 line = data[: err.start].count(b"\n") + 1
-                raise BuildError(f"{path}:{line}: template is not UTF-8 text") from None
+                raise TemplateSyntaxError("not UTF-8 text", line, filename=str(path)) from None
     return Settings(config.templates, config.static, shown_date())
 
 

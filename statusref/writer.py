@@ -37,6 +37,7 @@ class Writer:
         """A writer for files under `root`, reusing unchanged files of `previous`."""
         self.root = root
         self.previous = previous if previous and previous.is_dir() else None
+        self.inside = os.path.realpath(previous) + os.sep if self.previous else ""
         self.written: set[str] = set()
         self.folders: set[Path] = set()
 
@@ -58,6 +59,8 @@ class Writer:
             return False
         old = self.previous / path
         try:
+            if not os.path.realpath(old).startswith(self.inside):
+                return False  # reached through a link out of the previous site
             info = old.lstat()
             if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or old.read_bytes() != data:
                 return False
@@ -69,6 +72,7 @@ class Writer:
 
 SITE = Urls()
 FIRST_VERSION_FILES = {SITE.path(kind).split("/")[0] for kind in ("index", "notfound", "api", "search", "sources", "sitemap", "robots")}
+OUR_NAMES = FIRST_VERSION_FILES | {SITE.path("compare", "x").split("/")[0], MARKER}  # what a site of ours holds at its top
 
 
 def plain_file(path: Path) -> bool:
@@ -92,9 +96,7 @@ def owned(folder: Path) -> bool:
 def first_version_site(folder: Path) -> bool:
     """A site built before the marker existed: only the files that version wrote, and its API file."""
     for entry in folder.iterdir():
-        name = entry.name
-        pages = name.isdigit() and len(name) == 3 or (len(name) == 3 and name[0] in "12345" and name[1:] == "xx")
-        if name not in FIRST_VERSION_FILES and not pages:
+        if entry.name not in FIRST_VERSION_FILES and not page_folder(entry.name):
             return False
     api = folder / SITE.path("api")
     if not plain_file(api) or api.stat().st_size > 1 << 20:
@@ -119,30 +121,54 @@ def check_replaceable(out: Path) -> None:
         raise WriteError(f"{out} holds files this program did not make (no {MARKER}): not replacing it")
     added = foreign(out) if out.is_dir() else []
     if added:
-        more = f" and {len(added) - 3} more" if len(added) > 3 else ""
-        raise WriteError(f"{out} holds files the last build did not write ({', '.join(added[:3])}{more}): "
+        raise WriteError(f"{out} holds files the last build did not write ({shown_paths(added)}): "
                          "not replacing it; move them out of the folder")
 
 
 def foreign(out: Path) -> list[str]:
-    """What a site folder holds that the build which made it did not write; nothing is known of a site without
-    the list of what it wrote (one of the first version)."""
-    try:
-        listed = json.loads(read_small(out / WRITTEN))
-    except (OSError, ValueError):
-        return []
-    if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
-        return []
+    """What a site folder holds that its build did not write: by the list the build left, or, for a site of an
+    earlier version without one, any name at its top that this program never writes. A link is never the build's."""
+    listing = out / WRITTEN
+    if not os.path.lexists(listing):
+        return sorted(e.name for e in out.iterdir() if e.is_symlink() or not (e.name in OUR_NAMES or page_folder(e.name)))
+    listed = read_list(listing)
+    if listed is None:
+        raise WriteError(f"{out} holds a list of what its last build wrote ({WRITTEN}) that cannot be read: not "
+                         "replacing it; move your files out of the folder, then remove it")
     allowed = {MARKER, WRITTEN} | set(listed) | {parent.as_posix() for p in listed for parent in Path(p).parents}
     found = []
     for folder, folders, files in os.walk(out):
         here = Path(folder).relative_to(out)
         for name in sorted(folders + files):
             path = (here / name).as_posix()
-            if path not in allowed:
+            if path not in allowed or os.path.islink(os.path.join(folder, name)):
                 found.append(path)
-        folders[:] = [f for f in folders if (here / f).as_posix() in allowed]
+        folders[:] = [f for f in folders if (here / f).as_posix() in allowed and not os.path.islink(os.path.join(folder, f))]
     return sorted(found)
+
+
+def read_list(path: Path) -> list[str] | None:
+    """The list of files a build wrote, or None if it is not a plain file holding a JSON list of paths."""
+    try:
+        listed = json.loads(read_small(path))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return listed if isinstance(listed, list) and all(isinstance(p, str) for p in listed) else None
+
+
+def page_folder(name: str) -> bool:
+    """Whether a name at the top of a site is the folder of a code (404) or a class (4xx)."""
+    return len(name) == 3 and (name.isdigit() or (name[0] in "12345" and name[1:] == "xx"))
+
+
+def shown_paths(paths: list[str]) -> str:
+    """The first three paths as a message shows them: escaped where unprintable, cut when long; and how many more."""
+    shown = []
+    for path in paths[:3]:
+        text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+        shown.append(text if len(text) <= 60 else text[:59] + "…")
+    return ", ".join(shown) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
 def read_small(path: Path, limit: int = 16 << 20) -> bytes:
@@ -204,7 +230,7 @@ def publish(files: list[tuple[str, bytes]], out: Path, say=None, published=None)
             writer = Writer(fresh, out)
             for path, data in files:
                 writer.write(path, data)
-            (fresh / WRITTEN).write_text(json.dumps(sorted(writer.written), ensure_ascii=False) + "\n", encoding="utf-8")
+            (fresh / WRITTEN).write_text(json.dumps(sorted(writer.written)) + "\n", encoding="ascii")
             check_replaceable(out)  # nothing was added to the old site while the new one was written
             swap_in(fresh, out)
             if published:

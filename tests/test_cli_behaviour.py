@@ -166,6 +166,8 @@ def test_a_template_error_names_its_file_and_line(project, capsys):
 
 @pytest.mark.parametrize("insert, message", [
     ("{{ 1 / 0 }}", "template error: ZeroDivisionError: division by zero"),
+    ("{{ nothing.here }}", "template error: 'nothing' is undefined"),
+    ("{% include 'missing.html' %}", "template error: 'missing.html' not found in search path"),
     ("{% include 'code.html' %}", "template error: RecursionError: maximum recursion depth exceeded"),
 ])
 def test_a_template_failing_as_it_renders_names_its_file_and_line(project, capsys, insert, message):
@@ -189,7 +191,12 @@ def test_a_template_that_is_not_utf8_names_its_file_and_line(project, capsys):
     shutil.copytree(Config().templates, templates)
     (templates / "code.html").write_bytes(b"{% extends 'base.html' %}\n\xff\xfe\n")
     assert main(["--templates", str(templates), "--no-cache"]) == 2
-    assert capsys.readouterr().err == f"error: {templates / 'code.html'}:2: template is not UTF-8 text\n"
+    assert capsys.readouterr().err == f"{templates / 'code.html'}:2: template error: not UTF-8 text\n"
+    (templates / "code.html").write_text("{% extends 'base.html' %}\n")
+    (templates / "parts").mkdir()
+    (templates / "parts" / "note.txt").write_bytes(b"fine\nfine\n\xe9t\xe9\n")  # what an include would read
+    assert main(["--templates", str(templates), "--no-cache"]) == 2
+    assert capsys.readouterr().err == f"{templates / 'parts' / 'note.txt'}:3: template error: not UTF-8 text\n"
 
 
 def test_an_unexpected_error_is_one_line_unless_debugging(project, capsys, monkeypatch):

@@ -114,6 +114,7 @@ def test_a_code_known_only_by_a_former_name(tmp_path):
     ("RFC 9110 section 15", "https://www.rfc-editor.org/rfc/rfc9110#section-15"),
     ("rfc6585 Section6.5", "https://www.rfc-editor.org/rfc/rfc6585#section-6.5"),
     ("RFC 2324", "https://www.rfc-editor.org/rfc/rfc2324"),
+    ("RFC 9110, Section 15.4.9XR", "https://www.rfc-editor.org/rfc/rfc9110#section-15.4.9"),  # digits and dots only
     ("Fetch Standard", ""),
     ("RFC draft", ""),
 ])

@@ -1,8 +1,10 @@
 """Facts of the model built from the real content/."""
 import re
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
+
 from helpers import CONTENT, SHARED, entries
 from statusref.sources import load_all
 
@@ -142,3 +144,23 @@ def test_each_class_says_what_rfc_9110_says_it_means(model):
         "The request contains bad syntax or cannot be fulfilled.",
         "The server failed to fulfill an apparently valid request.",
     ]
+
+
+def test_records_with_fields_easy_to_swap_are_built_by_keyword_only():
+    from statusref.model import Compared, Constant, Description, Fact, Protocol, Reference, Source, Spelled, VendorMeaning
+
+    fact = Fact(code=204, headers=(), content=False, cacheable=True, origin="RFC 9110", line=3)
+    for kind, values in [
+        (Fact, (204, (), False, True, "RFC 9110", 3)),
+        (Compared, ("a", "b", (301,), "x", "c")),
+        (Source, ("id", "path.md", "Title")),
+        (Protocol, (fact, Reference("RFC 9110", ""), "facts")),
+        (Spelled, ("python", Constant(204, "NO_CONTENT", 1), "py")),
+        (VendorMeaning, ("nginx", "No Response", Description("n", 1, "x"))),
+    ]:
+        with pytest.raises(TypeError):
+            kind(*values)
+        assert kind(**dict(zip([f.name for f in fields(kind)], values)))
+    with pytest.raises(TypeError):
+        Constant(413, "CONTENT_TOO_LARGE", 1, "3.13")
+    assert Constant(413, "CONTENT_TOO_LARGE", 1, since="3.13").since == "3.13"

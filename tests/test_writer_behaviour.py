@@ -1,6 +1,7 @@
 """The writer on its own: files written once, unchanged files linked, sites swapped in whole, bundles replaced."""
 import json
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -160,20 +161,88 @@ def test_write_atomic_leaves_only_the_file(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o644
 
 
-@pytest.mark.parametrize("listed", [None, b"not json", b'{"a": 1}', b'["index.html", 3]', "link"])
-def test_a_site_without_a_readable_list_of_what_it_holds_is_replaced_as_before(tmp_path, listed):
+@pytest.mark.parametrize("listed", [b"not json", b'{"a": 1}', b'["index.html", 3]', b"[" * 100_000 + b"]" * 100_000,
+                                    "link", "folder"])
+def test_a_list_of_what_was_written_that_cannot_be_read_stops_the_build(tmp_path, listed):
     out = tmp_path / "site"
     publish([("index.html", b"first")], out)
-    (out / "extra.html").write_text("unknown: the list is missing or not one")
     (out / WRITTEN).unlink()
     if listed == "link":
         (tmp_path / "list.json").write_text('["index.html"]')
         (out / WRITTEN).symlink_to(tmp_path / "list.json")
-    elif listed is not None:
+    elif listed == "folder":
+        (out / WRITTEN).mkdir()
+    else:
         (out / WRITTEN).write_bytes(listed)
+    before = tree_hash(out)
+    with pytest.raises(WriteError, match=r"holds a list of what its last build wrote \(\.statusref-files\) that cannot be read"):
+        publish([("index.html", b"second")], out)
+    assert tree_hash(out) == before
+
+
+def test_a_site_of_an_earlier_version_without_the_list_keeps_names_this_program_never_writes(tmp_path):
+    out = tmp_path / "site"
+    publish([("index.html", b"first"), ("404/index.html", b"gone"), ("static/style.css", b"a{}")], out)
+    (out / WRITTEN).unlink()
+    (out / "404" / "old.html").write_text("under a folder of ours: an earlier build's, for all anyone knows")
     assert foreign(out) == []
+    (out / "CNAME").write_text("status.example")
+    (out / "4xx").symlink_to(tmp_path)
+    assert foreign(out) == ["4xx", "CNAME"]
+    (out / "CNAME").unlink()
+    (out / "4xx").unlink()
     publish([("index.html", b"second")], out)
     assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, WRITTEN, "index.html"])
+
+
+def test_a_link_anywhere_in_a_site_is_not_the_builds(tmp_path):
+    out = tmp_path / "site"
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "style.css").write_text("a{}")
+    publish([("index.html", b"x"), ("static/style.css", b"a{}"), ("404/index.html", b"gone")], out)
+    for path in ("static", "404/index.html"):
+        target = out / path
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+        target.symlink_to(mine if path == "static" else mine / "style.css")
+    (out / "dangling").symlink_to(tmp_path / "nowhere")
+    assert foreign(out) == ["404/index.html", "dangling", "static"]
+    with pytest.raises(WriteError):
+        publish([("index.html", b"x"), ("static/style.css", b"a{}")], out)
+    assert (mine / "style.css").stat().st_nlink == 1 and (mine / "style.css").read_text() == "a{}"
+
+
+def test_a_previous_file_reached_through_a_link_is_never_linked_into_the_new_site(tmp_path):
+    previous, mine, new = tmp_path / "old", tmp_path / "mine", tmp_path / "new"
+    (previous).mkdir()
+    mine.mkdir()
+    new.mkdir()
+    (mine / "style.css").write_bytes(b"a{}")
+    (previous / "static").symlink_to(mine)
+    Writer(new, previous).write("static/style.css", b"a{}")
+    assert (mine / "style.css").stat().st_nlink == 1 and (new / "static" / "style.css").read_bytes() == b"a{}"
+
+
+def test_names_in_the_refusal_are_escaped_and_cut(tmp_path):
+    out = tmp_path / "site"
+    publish([("index.html", b"x")], out)
+    (out / "line\nerror: fake").write_text("x")
+    (out / ("long" * 30)).write_text("x")
+    (out / "bell\x07").write_text("x")
+    with pytest.raises(WriteError) as refused:
+        publish([("index.html", b"y")], out)
+    message = str(refused.value)
+    assert "\n" not in message and "\x07" not in message
+    assert "bell\\x07, line\\nerror: fake, " + "long" * 14 + "lon…)" in message
+
+
+def test_a_name_that_is_not_utf8_is_listed_and_read_back(tmp_path):
+    out = tmp_path / "site"
+    name = os.fsdecode(b"bad\xffname.css")
+    publish([("index.html", b"x"), (f"static/{name}", b"a{}")], out)
+    assert json.loads((out / WRITTEN).read_text(encoding="ascii")) == ["index.html", f"static/{name}"]
+    assert foreign(out) == []
+    publish([("index.html", b"y")], out)
 
 
 def test_a_file_added_while_the_new_site_is_written_stops_the_swap(tmp_path):
