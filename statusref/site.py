@@ -87,10 +87,6 @@ class Nothing(Folder):
 
     replaces = False
 
-    def __init__(self):
-        """An output that writes nothing."""
-        super().__init__(Path(os.devnull))
-
     def wanted(self, problems: tuple[Problem, ...], strict: bool) -> bool:
         """A check passes only without problems."""
         return not problems
@@ -233,7 +229,7 @@ def build(config: Config, progress=None) -> Result:
 
 def check(config: Config, progress=None) -> Result:
     """Read and render everything without writing; fail on any problem."""
-    return run(config, Nothing(), progress=progress)
+    return run(config, Nothing(Path(os.devnull)), progress=progress)
 
 
 def bundle(config: Config, target: Path, progress=None) -> Result:

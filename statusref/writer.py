@@ -39,7 +39,6 @@ class Writer:
         self.previous = previous if previous and previous.is_dir() else None
         self.inside = os.path.realpath(previous) + os.sep if self.previous else ""
         self.written: set[str] = set()
-        self.folders: set[Path] = set()
 
     def write(self, path: str, data: bytes) -> None:
         """Write one file; a second write to the same path is a bug, so it fails."""
@@ -47,9 +46,7 @@ class Writer:
             raise WriteError(f"{path} would be written twice")
         self.written.add(path)
         target = self.root / path
-        if target.parent not in self.folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(target.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
         if not self.reuse(path, data, target):
             target.write_bytes(data)
 

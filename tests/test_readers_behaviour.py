@@ -68,6 +68,15 @@ def test_a_group_item_gives_its_class_name_and_the_entries_under_it():
     assert problems == []
 
 
+@pytest.mark.parametrize("heading, digit", [("Informational responses", 1), ("Success", 2), ("Redirection messages", 3),
+                                            ("Client error responses", 4), ("Server errors", 5), ("Other codes", None)])
+def test_a_class_is_known_by_its_word(heading, digit):
+    from statusref.readers import class_of
+
+    assert class_of(heading) == digit
+    assert class_of(heading.upper()) == digit
+
+
 @pytest.mark.parametrize("lead, digit", [("400-499", 4), ("400 - 499", 4), ("4xx", 4), ("100 to 199", 1), ("500–599", 5)])
 def test_a_range_within_one_class_names_that_class(lead, digit):
     records, problems, _ = read(f"- {lead} - Errors\n  - **{digit}04 Some Name**: Text.\n")

@@ -119,6 +119,12 @@ def test_search_finds_a_code_by_its_other_names_but_not_twice_by_its_title():
     assert [(r["c"], r["n"]) for r in rows if isinstance(r["c"], int)] == [(301, ["Moved"]), (404, [])]
 
 
+def test_search_names_a_code_no_registry_gives_by_its_other_names_only():
+    files, _ = files_of(("a.md", b"- **499 Client Closed Request**: Gone.\n"), ("b.md", b"- **499 Client Closed Request**: Gone.\n"),
+                        ("c.md", b"- **499 Closed By Client**: Gone.\n"))
+    assert [r["n"] for r in search_rows(files) if r["c"] == 499] == [["Closed By Client"]]
+
+
 def test_hidden_static_files_are_not_published(tmp_path):
     static = tmp_path / "static"
     static.mkdir()
@@ -137,7 +143,7 @@ def test_the_real_sites_constants_follow_the_language_order(site):
     assert order == ["Python", "Java", "Node.js", "Go", ".NET", "Rust"]
 
 
-@pytest.mark.parametrize("code, among", [(429, 503), (503, 429), (301, 308), (413, 431), (206, 416), (412, 428),
+@pytest.mark.parametrize("code, among", [(200, 201), (201, 200), (429, 503), (503, 429), (301, 308), (413, 431), (206, 416), (412, 428),
                                          (302, 307), (307, 302), (303, 307), (413, 414), (414, 413), (401, 403),
                                          (401, 407)])
 def test_well_known_pairs_are_related_both_ways(code, among):

@@ -71,6 +71,8 @@ def test_qualifiers_sort_into_flags_and_extensions(qualifiers, flags, extensions
     ("About approx. Ten seconds. Next.", "About approx. Ten seconds."),
     ("Errors (e.g. Timeouts) count. More.", "Errors (e.g. Timeouts) count."),
     ("Only one sentence", "Only one sentence"),
+    ("E.g. Nothing ends here. Next.", "E.g. Nothing ends here."),
+    (" E.g. Nothing ends here either. Next.", " E.g. Nothing ends here either."),  # the word after a leading space
 ])
 def test_first_sentence(plain, first):
     assert first_sentence(plain) == first
