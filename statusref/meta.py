@@ -86,11 +86,7 @@ def yaml_loader():
 
 def read_yaml(body: str):
     """One YAML document through the safe loader without merge keys, as `yaml.safe_load` reads it."""
-    loader = yaml_loader()(body)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
+    return yaml_loader()(body).get_single_data()
 
 
 def parse_yaml(body: str):

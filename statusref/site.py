@@ -28,10 +28,9 @@ LATEST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last moment a four-digi
 
 @dataclass(frozen=True)
 class Result:
-    """What a run did: files made, problems found, whether the output was written."""
+    """What a run did: pages made, problems found, whether the output was written."""
 
     model: Model
-    files: int
     pages: int
     ok: bool
     seconds: float
@@ -199,20 +198,19 @@ def run(config: Config, output: Folder, cache: Cache | None = None, progress=Non
     if ok and inputs:
         summary = {"pages": files.pages, "codes": len(model.codes), "problems": [str(p) for p in problems]}
         remember(config, summary, inputs)
-    return Result(model, files.count if ok else 0, files.pages, ok, time.perf_counter() - started, problems)
+    return Result(model, files.pages, ok, time.perf_counter() - started, problems)
 
 
 class Counted:
-    """Files on their way to the output, each rendered as it is asked for, and counted: all of them and the pages."""
+    """Files on their way to the output, each rendered as it is asked for; the pages among them counted."""
 
     def __init__(self, files):
-        """Count the files of an iterable as they pass."""
-        self.files, self.count, self.pages = files, 0, 0
+        """Count the pages of an iterable of files as they pass."""
+        self.files, self.pages = files, 0
 
     def __iter__(self):
-        """Each file, counted as it passes."""
+        """Each file, counted if it is a page, as it passes."""
         for path, data in self.files:
-            self.count += 1
             self.pages += path.endswith(".html")
             yield path, data
 

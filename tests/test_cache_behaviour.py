@@ -276,3 +276,20 @@ def test_a_key_keeps_its_parts_apart():
 
     assert cache_key("ab", "c") != cache_key("a", "bc")
     assert cache_key("ab", "c") == cache_key("ab", b"c")
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_run_given_a_cache_keeps_it_for_the_next_and_a_run_without_one_forgets(tmp_path, monkeypatch, kept):
+    from statusref import site
+    from statusref.config import Config
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "codes.md").write_text("- **404 Not Found**: Gone.\n")
+    config = Config(content=tmp_path / "content", out=tmp_path / "site", cache=tmp_path / "cache")
+    made = []
+    monkeypatch.setattr(site, "Cache", lambda *args: made.append(Cache(*args)) or made[-1])
+    given = Cache(config.cache) if kept else None
+    assert site.run(config, site.Folder(config.out), given).ok
+    cache = given or made[0]
+    assert bool(cache.values["parsed"]) is kept and bool(cache.values["html"]) is kept

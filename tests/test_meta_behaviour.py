@@ -106,3 +106,20 @@ def test_the_code_of_a_one_code_document_is_in_range(code, ok):
 ])
 def test_a_metadata_error_says_what_is_wrong_once(text, message):
     assert [p.message for p in read_meta("doc.md", text, b"")[2]] == [message]
+
+
+def test_no_yaml_loader_outlives_its_document_while_the_collector_is_paused():
+    import gc
+
+    from statusref.meta import yaml_loader
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        before = sum(isinstance(o, yaml_loader()) for o in gc.get_objects())
+        for _ in range(3):
+            assert read_meta("doc.md", "---\ntitle: Mine\n---\n" + BODY, b"")[0] == {"title": "Mine"}
+        assert sum(isinstance(o, yaml_loader()) for o in gc.get_objects()) == before
+    finally:
+        if paused:
+            gc.enable()
