@@ -312,3 +312,17 @@ def test_control_characters_never_reach_names_text_or_titles():
     parsed = parse_source("x.md", b"---\ntitle: \"Mine\\e[0m\\a\"\n---\n- **404 Not\x1b[31m Found\x07**: Gone\x08\x7f\xc2\x85.\n")
     assert parsed.records == (Entry(404, "Not[31m Found", (), "Gone.", 4, ""),)
     assert parsed.source.title == "Mine[0m"
+
+
+def test_a_file_that_cannot_be_opened_says_why(tmp_path, monkeypatch):
+    from statusref import sources
+
+    path = tmp_path / "locked.md"
+    path.write_text("- **200 OK**: Fine.\n")
+
+    def refused(*args, **kwargs):
+        """Open as for a user without the right to read the file."""
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(sources, "open", refused, raising=False)
+    assert read_file(path) == (b"", "cannot read: Permission denied")
