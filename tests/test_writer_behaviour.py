@@ -1,4 +1,5 @@
 """The writer on its own: files written once, unchanged files linked, sites swapped in whole, bundles replaced."""
+import io
 import json
 import os
 import shutil
@@ -269,3 +270,10 @@ def test_more_than_three_added_files_are_counted(tmp_path):
     assert foreign(out) == ["a/b", "a/c", "a/d", "a/e", "a/f"]
     with pytest.raises(WriteError, match=r"\(a/b, a/c, a/d and 2 more\): not replacing it"):
         publish([("a/index.html", b"y")], out)
+
+
+def test_files_in_a_bundle_unpack_readable_by_all_and_writable_by_their_owner():
+    data = zip_bytes([("index.html", b"x"), ("static/app.js", b"y")], "site", (1980, 1, 1, 0, 0, 0))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert [(i.filename, i.external_attr >> 16) for i in archive.infolist()] == [
+            ("site/index.html", 0o644), ("site/static/app.js", 0o644)]
