@@ -143,7 +143,7 @@ def test_the_real_sites_constants_follow_the_language_order(site):
     assert order == ["Python", "Java", "Node.js", "Go", ".NET", "Rust"]
 
 
-@pytest.mark.parametrize("code, among", [(200, 201), (201, 200), (429, 503), (503, 429), (301, 308), (413, 431), (206, 416), (412, 428),
+@pytest.mark.parametrize("code, among", [(200, 201), (201, 200), (200, 204), (204, 200), (201, 202), (204, 205), (429, 503), (503, 429), (301, 308), (413, 431), (206, 416), (412, 428),
                                          (302, 307), (307, 302), (303, 307), (413, 414), (414, 413), (401, 403),
                                          (401, 407)])
 def test_well_known_pairs_are_related_both_ways(code, among):
