@@ -11,7 +11,7 @@ from .cache import Cache, cache_key
 from .meta import read_meta
 from .model import ClassName, Comparison, Constant, Entry, Fact, FormerName, Meaning, Problem, Source
 from .leads import is_code, parse_lead
-from .text import decode, drop_controls, drop_macros, normalise
+from .text import decode, drop_controls, drop_macros, normalise, shown
 
 SUFFIXES = (".md", ".markdown")
 MAX_BYTES = 2 * 1024 * 1024
@@ -36,12 +36,6 @@ class Found:
     label: str
     path: Path | None
     trouble: str = ""
-
-
-def shown(name: str) -> str:
-    """A file name as text, with bytes that are not UTF-8 and characters that do not print shown as escapes."""
-    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return text if text.isprintable() else "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
 def discover(content: Path) -> list[Found]:

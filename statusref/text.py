@@ -50,6 +50,17 @@ def normalise(text: str) -> str:
     return ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
 
 
+def shown(name: str) -> str:
+    """A file name as text, with bytes that are not UTF-8 and characters that do not print shown as escapes."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text if text.isprintable() else "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
+def first_three(parts: list[str]) -> str:
+    """The first three of some parts, joined, and how many more there are."""
+    return ", ".join(parts[:3]) + (f" and {len(parts) - 3} more" if len(parts) > 3 else "")
+
+
 def drop_controls(text: str) -> tuple[str, int]:
     """Text without the control characters HTML cannot show (ESC, BEL, backspace...), and the line of the first; 0 if none."""
     found = CONTROLS.search(text)

@@ -13,6 +13,7 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from .text import first_three, shorten, shown
 from .urls import Urls
 
 MARKER = ".statusref-output"
@@ -118,7 +119,8 @@ def check_replaceable(out: Path) -> None:
         raise WriteError(f"{out} holds files this program did not make (no {MARKER}): not replacing it")
     added = foreign(out) if out.is_dir() else []
     if added:
-        raise WriteError(f"{out} holds files the last build did not write ({shown_paths(added)}): "
+        listed = first_three([shorten(shown(path), 60) for path in added])
+        raise WriteError(f"{out} holds files the last build did not write ({listed}): "
                          "not replacing it; move them out of the folder")
 
 
@@ -156,16 +158,6 @@ def read_list(path: Path) -> list[str] | None:
 def page_folder(name: str) -> bool:
     """Whether a name at the top of a site is the folder of a code (404) or a class (4xx)."""
     return len(name) == 3 and (name.isdigit() or (name[0] in "12345" and name[1:] == "xx"))
-
-
-def shown_paths(paths: list[str]) -> str:
-    """The first three paths as a message shows them: escaped where unprintable, cut when long; and how many more."""
-    shown = []
-    for path in paths[:3]:
-        text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
-        shown.append(text if len(text) <= 60 else text[:59] + "…")
-    return ", ".join(shown) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
 def read_small(path: Path, limit: int = 16 << 20) -> bytes:
