@@ -114,6 +114,7 @@ GONE = "The page is gone."
     ("404-not-found.md", "# About this\n\nThe page is gone.\n", 404, "Not Found", "# About this\n\n" + GONE),
     ("404-not-found.md", "# 410 Gone\n\nThe page is gone.\n", 404, "Not Found", "# 410 Gone\n\n" + GONE),
     ("404_not_found/index.md", "The page is gone.\n", 404, "Not Found", GONE),
+    ("guides/404-not-found.md", "The page is gone.\n", 404, "Not Found", GONE),  # a folder that is not the code's
 ])
 def test_a_document_about_one_code(tmp_path, name, text, code, title, body):
     content = tmp_path / "content"
