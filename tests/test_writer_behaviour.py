@@ -36,6 +36,7 @@ def test_unchanged_files_are_linked_from_the_previous_site(tmp_path, old, new, l
     previous.mkdir()
     if old is not None:
         (previous / "page.html").write_bytes(old)
+        os.utime(previous / "page.html", ns=(10**18, 10**18))  # an old time, which a linked file keeps
     w = Writer(tmp_path / "root", previous)
     w.write("page.html", new)
     target = tmp_path / "root" / "page.html"
@@ -43,6 +44,7 @@ def test_unchanged_files_are_linked_from_the_previous_site(tmp_path, old, new, l
     assert (old is not None and os.path.samefile(target, previous / "page.html")) == linked
     if old is not None:
         assert (previous / "page.html").read_bytes() == old
+        assert ((previous / "page.html").stat().st_mtime_ns == 10**18) and (target.stat().st_mtime_ns == 10**18) == linked
 
 
 def test_a_link_in_the_previous_site_is_not_reused(tmp_path):
@@ -183,7 +185,8 @@ def test_a_list_of_what_was_written_that_cannot_be_read_stops_the_build(tmp_path
 
 def test_a_site_of_an_earlier_version_without_the_list_keeps_names_this_program_never_writes(tmp_path):
     out = tmp_path / "site"
-    publish([("index.html", b"first"), ("404/index.html", b"gone"), ("static/style.css", b"a{}")], out)
+    publish([("index.html", b"first"), ("404/index.html", b"gone"), ("static/style.css", b"a{}"),
+             ("compare/301-302/index.html", b"compared")], out)
     (out / WRITTEN).unlink()
     (out / "404" / "old.html").write_text("under a folder of ours: an earlier build's, for all anyone knows")
     assert foreign(out) == []
