@@ -280,3 +280,17 @@ def test_files_in_a_bundle_unpack_readable_by_all_and_writable_by_their_owner():
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert [(i.filename, i.external_attr >> 16) for i in archive.infolist()] == [
             ("site/index.html", 0o644), ("site/static/app.js", 0o644)]
+
+
+def test_a_write_that_fails_leaves_no_temporary_file(tmp_path, monkeypatch):
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"old")
+
+    def refused(*args):
+        """Fail as a full disk or a vanished folder would, at the last step."""
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer_module.os, "replace", refused)
+    with pytest.raises(OSError):
+        write_atomic(path, b"new")
+    assert [p.name for p in tmp_path.iterdir()] == ["data.bin"] and path.read_bytes() == b"old"
