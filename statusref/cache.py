@@ -1,4 +1,5 @@
-"""What one build hands the next: parsed sources and rendered descriptions, as plain JSON keyed by content.
+"""What one build hands the next: parsed sources, rendered descriptions and the record of the pages it wrote, as
+plain JSON keyed by content.
 
 The cache never holds code: it is JSON, signed with the user's own key, checked against the dataclasses it is
 read back into, and versioned by this program's code, its dependencies and its templates. Anything else is
@@ -24,6 +25,7 @@ from .writer import MARKER, WriteError, locked, mark, plain_file, write_atomic
 PACKAGE = Path(__file__).resolve().parent
 DEPENDENCIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "PyYAML", "ftfy")
 FIRST_VERSION_NAMES = {"parsed", "html.pickle", "jinja", "version"}
+PAGES = "pages.json"
 MAX_FILE = 64 * 1024 * 1024
 
 
@@ -59,6 +61,7 @@ class Cache:
         self.values: dict[str, dict] = {"parsed": {}, "html": {}}
         self.used: dict[str, set] = {"parsed": set(), "html": set()}
         self.made: dict[str, set] = {"parsed": set(), "html": set()}
+        self.pages: dict[str, tuple[str, ...]] = {}  # each page the last build wrote: the digest of its data, its bytes' hash
         if folder:
             try:
                 self.key = signing_key()
@@ -80,7 +83,7 @@ class Cache:
         names = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
         if names and MARKER not in names and not first_version(folder, names):
             return self.trouble(f"cache {folder} holds files this program did not make; building without a cache")
-        if not all(plain_file(folder / n) for n in names & {MARKER, "html.json", "version"}) or (folder / "parsed").is_symlink():
+        if not all(plain_file(folder / n) for n in names & {MARKER, "html.json", PAGES, "version"}) or (folder / "parsed").is_symlink():
             return self.trouble(f"cache {folder} holds links where its files belong; building without a cache")
         folder.mkdir(parents=True, exist_ok=True)
         stamp, current = folder / "version", version(templates)
@@ -96,6 +99,7 @@ class Cache:
         from .render import Rendered
 
         self.values["html"] = self.load(folder / "html.json", dict[str, Rendered]) or {}
+        self.pages = self.load(folder / PAGES, dict[str, tuple[str, ...]]) or {}
 
     def load(self, path: Path, kind):
         """One signed JSON file read back into `kind`, or None if it is missing, unsigned, unreadable or of another shape."""
@@ -164,6 +168,17 @@ class Cache:
         if store == "html" and (self.made["html"] or stale):
             write_atomic(folder / "html.json", self.signed(encode(self.values["html"])))
 
+    def keep_pages(self, record: dict[str, tuple[str, ...]]) -> None:
+        """Keep the record of the pages a build wrote, for the next build to link what it would render the same."""
+        self.pages = record
+        if self.folder:
+            body = json.dumps(record, ensure_ascii=True, sort_keys=True, separators=(",", ":")).encode("ascii")
+            try:
+                with locked(self.folder / "store"):
+                    write_atomic(self.folder / PAGES, self.signed(body))
+            except (OSError, WriteError) as err:
+                self.trouble(f"cache {self.folder} cannot be written ({getattr(err, 'strerror', None) or err}); the site is built all the same")
+
     def signed(self, body: bytes) -> bytes:
         """A cache file's bytes: its signature, a line break, its JSON."""
         return sign(self.key, body) + b"\n" + body
@@ -224,7 +239,7 @@ def first_version(folder: Path, names: set[str]) -> bool:
 
 def clear(folder: Path) -> None:
     """Remove the files this program keeps in its cache folder (its own names only), and nothing else."""
-    for name in ("html.json", "html.pickle", "version"):
+    for name in ("html.json", "html.pickle", PAGES, "version"):
         if plain_file(folder / name):
             (folder / name).unlink()
     for sub, suffixes in (("parsed", (".json", ".pickle")), ("jinja", (".cache",))):

@@ -1,10 +1,12 @@
 """Rendering the model into site files, each made as it is asked for, and the problems of the markup."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import islice
 from pathlib import Path
 
@@ -13,9 +15,10 @@ from markupsafe import Markup
 
 from .cache import Cache, cache_key
 from .markup import render_description
-from .model import Compared, Constant, Description, Model, Problem, StatusCode
+from .model import Compared, Constant, Description, Model, Problem, Source, StatusClass, StatusCode
 from .text import shorten
 from .urls import Urls
+from .writer import Kept
 
 RELATED_PAIRS = (
     (200, 201), (200, 204), (201, 202), (204, 205), (206, 416), (301, 302), (301, 308), (302, 303),
@@ -77,6 +80,34 @@ class Settings:
     date: str = ""
 
 
+@dataclass(frozen=True)
+class Shared:
+    """What every page's template may read of the model beyond its own page's data: the classes, the sources and
+    the comparisons. Codes reach a template only through its page's context, so that a page's data is all known."""
+
+    classes: tuple[StatusClass, ...]
+    sources: tuple[Source, ...]
+    comparisons: tuple[Compared, ...]
+
+    @cached_property
+    def by_id(self) -> dict[str, Source]:
+        """The sources by id."""
+        return {s.id: s for s in self.sources}
+
+    def source(self, source_id: str) -> Source:
+        """The source with this id."""
+        return self.by_id[source_id]
+
+
+class Shown(list):
+    """One page part's descriptions, each as (source, description, HTML), with a digest of them all."""
+
+    def __init__(self, items: list, digest: str):
+        """The descriptions and their digest."""
+        super().__init__(items)
+        self.digest = digest
+
+
 def make_env(templates: Path) -> Environment:
     """The Jinja environment: autoescape on, undefined names are errors."""
     env = Environment(
@@ -112,7 +143,8 @@ def describe(model: Model, urls: Urls, cache: Cache) -> tuple[dict, dict, list[P
                 shown[hashed] = Markup(rendered[-1].html)
             label = model.source(d.source).where
             found += [(label, d.line, key[0] if isinstance(key, tuple) else key, warning) for warning in rendered[-1].warnings]
-        html[key] = [(model.source(d.source), d, shown[hashed]) for d, hashed in zip(descriptions, keys)]
+        digest = cache_key(*(f"{d.source} {d.line} {hashed}" for d, hashed in zip(descriptions, keys)))
+        html[key] = Shown([(model.source(d.source), d, shown[hashed]) for d, hashed in zip(descriptions, keys)], digest)
         if isinstance(key, int):
             mentions[key] = {n for r in rendered for n in r.mentions}
     return html, mentions, markup_problems(found)
@@ -143,19 +175,22 @@ def related(code: int, mentions: dict, known) -> list[int]:
     return sorted(n for n in found if n in known and n != code)
 
 
-def render_site(model: Model, urls: Urls, settings: Settings, cache: Cache | None = None, progress=None):
-    """Every file of the site, rendered one by one as it is asked for, in a stable order; and the problems of the markup.
+def render_site(model: Model, urls: Urls, settings: Settings, cache: Cache | None = None, progress=None, last=None):
+    """Every file of the site, rendered one by one as it is asked for, in a stable order; the problems of the markup;
+    and the record of the pages, filled in as they are made.
 
     The problems are known at once; the files are not held in memory, so that each can be written as it is made.
+    Given `last`, the record of the pages the last build wrote, a page whose data has not changed is not rendered:
+    it is Kept, to be linked from the last site.
     """
     env = make_env(settings.templates)
     html, mentions, problems = describe(model, urls, cache or Cache())
-    return site_files(env, model, urls, settings, html, mentions, progress), problems
+    page = Pager(env, urls, model, settings, html, last)
+    return site_files(page, env, model, urls, settings, html, mentions, progress), problems, page.record
 
 
-def site_files(env: Environment, model: Model, urls: Urls, settings: Settings, html: dict, mentions: dict, progress=None):
+def site_files(page, env: Environment, model: Model, urls: Urls, settings: Settings, html: dict, mentions: dict, progress=None):
     """Every file of the site, each rendered when it is asked for: pages, static files, search data, API."""
-    page = Pager(env, urls, model, settings.date)
     paths = []
     for made in pages(page, model, urls, html, mentions, progress):
         paths.append(made[0])
@@ -186,22 +221,64 @@ def index_context(model: Model) -> dict:
 
 
 class Pager:
-    """Renders one page of a kind: its path and bytes."""
+    """Renders one page of a kind: its path and bytes, or, when its data is what the last build rendered, Kept."""
 
-    def __init__(self, env: Environment, urls: Urls, model: Model, date: str):
-        """A page renderer for one site."""
-        self.env, self.urls, self.model, self.date = env, urls, model, date
+    def __init__(self, env: Environment, urls: Urls, model: Model, settings: Settings, html: dict, last: dict | None = None):
+        """A page renderer for one site; `last` is the record of the pages the last build wrote."""
+        self.env, self.urls, self.date, self.html = env, urls, settings.date, html
+        self.model = Shared(model.classes, model.sources, model.comparisons)
+        self.last, self.record, self.codes = last or {}, {}, {}
+        self.base = cache_key(templates_digest(settings.templates), urls.base_url, repr(urls.offline), settings.date,
+                              repr(self.model), repr(sorted(c.code for c in model.codes)))
 
-    def __call__(self, kind: str, key, template: str, context: dict) -> tuple[str, bytes]:
-        """One HTML page: its path and its rendered bytes."""
+    def __call__(self, kind: str, key, template: str, context: dict) -> tuple[str, bytes | Kept]:
+        """One HTML page: its path and its rendered bytes, or Kept if the last build rendered it from the same data."""
         path = self.urls.path(kind, key)
+        digest = cache_key(self.base, path, template, *(f"{name}={self.digest(value)}" for name, value in sorted(context.items())))
+        make = lambda: self.render(path, kind, template, context)  # noqa: E731
+        old = self.last.get(path)
+        if old is not None and old[0] == digest:
+            self.record[path] = old
+            return path, Kept(old[1], make)
+        data = make()
+        self.record[path] = (digest, hashlib.sha256(data).hexdigest())
+        return path, data
+
+    def render(self, path: str, kind: str, template: str, context: dict) -> bytes:
+        """One page's bytes."""
         link = self.urls.linker(path)
         canonical = self.urls.absolute(path) if self.urls.base_url and not self.urls.offline else ""
         parts = self.env.get_template(template).generate(
             model=self.model, url=link, asset=link.asset, root=link.prefix(), canonical=canonical,
             date=self.date, offline=self.urls.offline, kind=kind, **context,
         )
-        return path, joined(parts)
+        return joined(parts)
+
+    def digest(self, value) -> str:
+        """A text that changes whenever anything a template can read of a value changes: a code by its digest,
+        descriptions by theirs, lists and dicts part by part, anything else by its repr."""
+        if isinstance(value, StatusCode):
+            return self.code_digest(value)
+        if isinstance(value, Shown):
+            return value.digest
+        if isinstance(value, (list, tuple)):
+            return "(" + ",".join(map(self.digest, value)) + ")"
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{self.digest(k)}:{self.digest(v)}" for k, v in value.items()) + "}"
+        return repr(value)
+
+    def code_digest(self, code: StatusCode) -> str:
+        """A code's digest: everything it holds, its descriptions by the digest of their HTML; made once per code."""
+        if code.code not in self.codes:
+            shown = self.html[code.code]  # made from this code's descriptions
+            self.codes[code.code] = cache_key(repr(replace(code, descriptions=())), shown.digest)
+        return self.codes[code.code]
+
+
+def templates_digest(folder: Path) -> str:
+    """A digest of every file under the templates folder."""
+    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    return cache_key(*(part for p in paths for part in (p.relative_to(folder).as_posix(), p.read_bytes())))
 
 
 def joined(parts) -> bytes:
@@ -332,28 +409,30 @@ def search_index(model: Model, urls: Urls) -> bytes:
             "k": " ".join([f"{c.class_digit}xx {model.status_class(c.class_digit).name} {c.extension}".strip()]
                           + [m.vendor for m in c.meanings]),
             "s": c.summary,
-            "w": " ".join(keywords(" ".join(d.text for d in c.descriptions)) + [s.constant.name for s in c.constants]
+            "w": " ".join(keywords(d.text for d in c.descriptions) + [s.constant.name for s in c.constants]
                           + [m.name for m in c.meanings]),
             "u": link("code", c.code),
         }
         for c in model.codes
     ]
     rows += [{"c": "", "t": c.title, "n": [], "k": "comparison compared versus", "s": "Compares " + ", ".join(map(str, c.codes)),
-              "w": " ".join(keywords(c.text)), "u": link("compare", c.slug)} for c in model.comparisons]
+              "w": " ".join(keywords([c.text])), "u": link("compare", c.slug)} for c in model.comparisons]
     rows += [{"c": k.label, "t": k.name, "n": [n.text for n in k.source_names], "k": "class", "s": k.meaning,
               "u": link("class", k.digit)} for k in model.classes]
     data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return f"window.STATUS_CODES={data};\n".encode("utf-8")
 
 
-def keywords(text: str, most: int = 30) -> list[str]:
-    """The first distinct words of four letters or more in a text, for search beyond names and summaries."""
+def keywords(texts, most: int = 30) -> list[str]:
+    """The first distinct words of four letters or more in some texts, for search beyond names and summaries; only
+    as much of the texts is read as it takes to find them, and a text given again is not read again."""
     found: dict[str, None] = {}
-    for word in WORD.findall(text.casefold()):
-        if word not in STOP_WORDS:
-            found.setdefault(word)
-        if len(found) == most:
-            break
+    for text in dict.fromkeys(texts):
+        for match in WORD.finditer(text.casefold()):
+            if match[0] not in STOP_WORDS:
+                found.setdefault(match[0])
+                if len(found) == most:
+                    return list(found)
     return list(found)
 
 

@@ -186,13 +186,16 @@ def run(config: Config, output: Folder, cache: Cache | None = None, progress=Non
         model = load_model(config, cache, progress)
         cache.save(reused, ("parsed",))  # each store saved once all of it is made, held on only for a later build
         urls = Urls(config.base_url, output.offline)
-        rendered, found = render_site(model, urls, settings(config), cache, progress)
+        last = cache.pages if output.replaces else None  # only a site folder has a last site to link pages from
+        rendered, found, record = render_site(model, urls, settings(config), cache, progress, last)
         cache.save(reused, ("html",))
         problems = tuple(sorted(model.problems + tuple(found), key=lambda p: (p.path, p.line, p.message)))
         ok = output.wanted(problems, config.strict)
         files = Counted(rendered)
         if ok:
             output.write(files)
+            if output.replaces:
+                cache.keep_pages(record)
         else:
             files.drain()
     if ok and inputs:

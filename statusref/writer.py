@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import hashlib
 import io
 import json
 import os
@@ -11,7 +12,9 @@ import stat
 import tempfile
 import zipfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .text import first_three, shorten, shown
 from .urls import Urls
@@ -28,10 +31,24 @@ class WriteError(Exception):
     """Output cannot be written as asked; the message names the path and why."""
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A file the last build made from the same data: the hash of its bytes, and how to make it again when the
+    last site does not hold it as it was written."""
+
+    sha: str
+    make: Callable[[], bytes]
+
+    def same(self, data: bytes) -> bool:
+        """Whether bytes are the ones this file was made of."""
+        return hashlib.sha256(data).hexdigest() == self.sha
+
+
 class Writer:
     """Writes files under one folder and refuses to write any path twice.
 
-    Given the previous site, a file whose bytes have not changed is hard-linked from it, not written again.
+    Given the previous site, a file whose bytes have not changed is hard-linked from it, not written again; a Kept
+    file is linked if the previous site holds it as it was made, and made again if not.
     """
 
     def __init__(self, root: Path, previous: Path | None = None):
@@ -41,18 +58,22 @@ class Writer:
         self.inside = os.path.realpath(previous) + os.sep if self.previous else ""
         self.written: set[str] = set()
 
-    def write(self, path: str, data: bytes) -> None:
+    def write(self, path: str, data: bytes | Kept) -> None:
         """Write one file; a second write to the same path is a bug, so it fails."""
         if path in self.written:
             raise WriteError(f"{path} would be written twice")
         self.written.add(path)
         target = self.root / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not self.reuse(path, data, target):
+        if isinstance(data, Kept):
+            if self.reuse(path, target, None, data.same):
+                return
+            data = data.make()
+        if not self.reuse(path, target, len(data), data.__eq__):
             target.write_bytes(data)
 
-    def reuse(self, path: str, data: bytes, target: Path) -> bool:
-        """Link the previous site's file if it is a plain file holding exactly these bytes."""
+    def reuse(self, path: str, target: Path, size: int | None, same) -> bool:
+        """Link the previous site's file if it is a plain file (of `size` bytes, when known) whose bytes are `same`."""
         if self.previous is None:
             return False
         old = self.previous / path
@@ -60,7 +81,7 @@ class Writer:
             if not os.path.realpath(old).startswith(self.inside):
                 return False  # reached through a link out of the previous site
             info = old.lstat()
-            if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or old.read_bytes() != data:
+            if not stat.S_ISREG(info.st_mode) or size not in (None, info.st_size) or not same(old.read_bytes()):
                 return False
             os.link(old, target, follow_symlinks=False)
         except OSError:

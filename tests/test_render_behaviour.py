@@ -29,7 +29,7 @@ def files_of(*documents, base_url="", offline=False) -> tuple[dict, list]:
     """The files of a site built in memory from a registry and some documents, and the markup problems."""
     model = build_model([parse_source("registry.md", REGISTRY)] + [parse_source(n, d) for n, d in documents])
     settings = Settings(Config().templates, Config().static)
-    rendered, problems = render_site(model, Urls(base_url, offline), settings, Cache())
+    rendered, problems, _ = render_site(model, Urls(base_url, offline), settings, Cache())
     files = list(rendered)
     paths = [path for path, _ in files]
     assert len(paths) == len(set(paths))
@@ -43,12 +43,30 @@ def files_of(*documents, base_url="", offline=False) -> tuple[dict, list]:
     ("Tiny words are not kept, nor are 1234 digits", ["tiny", "words", "kept", "digits"]),
 ])
 def test_search_keeps_distinct_words_of_four_letters_or_more(text, words):
-    assert keywords(text) == words
+    assert keywords([text]) == words
 
 
 def test_search_keeps_at_most_thirty_words():
     text = " ".join(f"word{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(40))
-    assert len(keywords(text)) == 30 and keywords(text, most=3) == ["wordaa", "wordab", "wordac"]
+    assert len(keywords([text])) == 30 and keywords([text], most=3) == ["wordaa", "wordab", "wordac"]
+
+
+class Counted(str):
+    """A text that counts how often it is read for words."""
+
+    reads = 0
+
+    def casefold(self):
+        Counted.reads += 1
+        return super().casefold()
+
+
+def test_search_words_come_from_texts_in_order_and_stop_being_read_once_found():
+    Counted.reads = 0
+    texts = [Counted("First text: alpha beta"), Counted("First text: alpha beta"), Counted("Second: gamma delta"), Counted("late")]
+    assert keywords(texts, most=5) == ["first", "text", "alpha", "beta", "second"]
+    assert Counted.reads == 2  # the repeated text is read once, the last one not at all
+    assert keywords(["ends here wor", "dsplit apart"]) == ["ends", "here", "dsplit", "apart"]
 
 
 def test_related_codes_are_mentions_both_ways_and_known_pairs():
@@ -132,7 +150,7 @@ def test_hidden_static_files_are_not_published(tmp_path):
     (static / ".secret").write_text("no")
     (static / "sub").mkdir()
     model = build_model([parse_source("registry.md", REGISTRY)])
-    files, _ = render_site(model, Urls(), Settings(Config().templates, static), Cache())
+    files, _, _ = render_site(model, Urls(), Settings(Config().templates, static), Cache())
     assert [p for p, _ in files if p.startswith("static/")] == ["static/style.css", "static/search-index.js"]
 
 
@@ -171,7 +189,7 @@ def test_flags_show_their_label_and_note_on_the_page():
 def test_rendering_reports_its_progress_page_by_page():
     model = build_model([parse_source("registry.md", REGISTRY), parse_source("notes.md", NOTES)])
     seen = []
-    files, _ = render_site(model, Urls(), Settings(Config().templates, Config().static), Cache(), lambda *step: seen.append(step))
+    files, _, _ = render_site(model, Urls(), Settings(Config().templates, Config().static), Cache(), lambda *step: seen.append(step))
     assert seen == []  # nothing is rendered before it is asked for
     list(files)
     assert seen == [("Rendering pages", 1, 2), ("Rendering pages", 2, 2)]
@@ -211,7 +229,7 @@ def test_pages_are_joined_exactly_as_rendered(parts):
 def test_a_page_is_rendered_as_jinja_renders_it_whole(tmp_path):
     model = build_model([parse_source("registry.md", REGISTRY)] + [parse_source(f"n{k}.md", NOTES) for k in range(200)])
     settings = Settings(Config().templates, Config().static)
-    files, _ = render_site(model, Urls(), settings, Cache())
+    files, _, _ = render_site(model, Urls(), settings, Cache())
     sources_page = dict(files)["sources/index.html"]
     from statusref.render import make_env, sources_context
     from statusref.urls import Urls as Builder

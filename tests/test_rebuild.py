@@ -1,0 +1,169 @@
+"""Rebuilds: a page whose data has not changed is linked from the last site, not rendered; whatever changed, the
+site is byte for byte the site a cold build makes of the same input."""
+import shutil
+
+import pytest
+
+from helpers import CONTENT, tree_hash
+
+from statusref import render
+from statusref.cache import PAGES, Cache
+from statusref.config import Config
+from statusref.site import build, bundle
+
+
+@pytest.fixture(autouse=True)
+def own_key(tmp_path, monkeypatch):
+    """Each test signs with a key of its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the shipped content and templates, a config building it with a cache, and the site built once."""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    shutil.copytree(Config().templates, tmp_path / "templates")
+    config = Config(content=tmp_path / "content", templates=tmp_path / "templates", out=tmp_path / "site",
+                    cache=tmp_path / "cache")
+    assert build(config).ok
+    return config
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The path of every page rendered from here on."""
+    seen = []
+    real = render.Pager.render
+
+    def counting(self, path, *rest):
+        seen.append(path)
+        return real(self, path, *rest)
+
+    monkeypatch.setattr(render.Pager, "render", counting)
+    return seen
+
+
+def pages(config) -> int:
+    """How many pages the site has."""
+    return sum(1 for _ in config.out.rglob("*.html"))
+
+
+def edit(path, old, new):
+    """Replace one text in a file, which must hold it."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def describe_404_otherwise(config):
+    edit(config.content / "status-table.md", "could not be found on the server", "is not on this server")
+
+
+def rename_404(config):
+    edit(config.content / "iana-registry.md", "| 404 | Not Found |", "| 404 | Not There |")
+
+
+def retitle_a_source(config):
+    edit(config.content / "status-table.toml", 'title = "Status codes by class, in one table"', 'title = "One table"')
+
+
+def add_a_source(config):
+    (config.content / "extra.md").write_text("| Code | Name | Text |\n|---|---|---|\n| 499 | Client Closed | It hung up. |\n")
+
+
+def remove_a_source(config):
+    (config.content / "wiki-table.md").unlink()
+
+
+def change_a_template(config):
+    edit(config.templates / "_macros.html", '<p class="cite">From', '<p class="cite">Given by')
+
+
+def change_the_base_url(config):
+    return Config(**{**config.__dict__, "base_url": "https://example.org/codes"})
+
+
+def set_the_date(config, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+CHANGES = {
+    "a description": describe_404_otherwise,
+    "a code's name": rename_404,
+    "a source's title": retitle_a_source,
+    "a source added": add_a_source,
+    "a source removed": remove_a_source,
+    "a template": change_a_template,
+    "the base URL": change_the_base_url,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_a_rebuild_after_a_change_is_the_site_a_cold_build_makes(project, tmp_path, change):
+    config = change(project) or project
+    assert build(config).ok
+    cold = Config(**{**config.__dict__, "out": tmp_path / "cold", "cache": None})
+    assert build(cold).ok
+    assert tree_hash(config.out) == tree_hash(cold.out)
+
+
+def test_a_rebuild_after_a_new_date_is_the_site_a_cold_build_makes(project, tmp_path, monkeypatch, rendered):
+    set_the_date(project, monkeypatch)
+    assert build(project).ok
+    assert len(rendered) == pages(project)  # every page shows the date
+    assert build(Config(**{**project.__dict__, "out": tmp_path / "cold", "cache": None})).ok
+    assert tree_hash(project.out) == tree_hash(tmp_path / "cold")
+
+
+def test_only_the_pages_whose_data_changed_are_rendered(project, rendered):
+    describe_404_otherwise(project)
+    assert build(project).ok
+    assert "404/index.html" in rendered and "index.html" in rendered  # the home page shows its summary
+    assert "200/index.html" not in rendered and "sources/index.html" not in rendered
+    assert len(rendered) < 20
+
+
+def test_a_page_of_the_last_site_that_was_edited_or_removed_is_rendered_again(project, tmp_path, rendered):
+    page, gone = project.out / "200" / "index.html", project.out / "201" / "index.html"
+    written = page.read_bytes()
+    page.write_bytes(written.replace(b"OK", b"KO"))
+    gone.unlink()
+    describe_404_otherwise(project)  # so that the build is not one where nothing changed
+    assert build(project).ok
+    assert page.read_bytes() == written and gone.is_file()
+    assert {"200/index.html", "201/index.html"} <= set(rendered)
+
+
+def test_a_page_that_did_not_change_is_the_last_sites_file(project, rendered):
+    before = (project.out / "200" / "index.html").stat().st_ino
+    describe_404_otherwise(project)
+    assert build(project).ok
+    assert (project.out / "200" / "index.html").stat().st_ino == before
+
+
+def test_without_a_cache_or_for_a_bundle_every_page_is_rendered(project, tmp_path, rendered):
+    assert build(Config(**{**project.__dict__, "cache": None})).ok
+    assert len(rendered) == pages(project)
+    rendered.clear()
+    bundle(project, tmp_path / "site.zip")
+    assert len(rendered) == pages(project)
+
+
+def test_a_record_of_pages_not_signed_here_is_not_believed(project, rendered):
+    record = project.cache / PAGES
+    signature, _, body = record.read_bytes().partition(b"\n")
+    record.write_bytes(b"0" * len(signature) + b"\n" + body)
+    heard = []
+    assert Cache(project.cache, project.templates, heard.append).pages == {}
+    assert "not signed here" in heard[0]
+    describe_404_otherwise(project)
+    assert build(project).ok
+    assert len(rendered) == pages(project)
+
+
+def test_a_build_that_is_not_written_keeps_the_last_record(project):
+    before = (project.cache / PAGES).read_bytes()
+    (project.content / "broken.md").write_text("| Code | Name |\n|---|---|\n| 9999 | Nine |\n")
+    assert not build(Config(**{**project.__dict__, "strict": True})).ok
+    assert (project.cache / PAGES).read_bytes() == before
