@@ -32,7 +32,7 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("command", nargs="?", default="build", choices=["build", "check", "bundle", "serve"])
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="source documents (default: content)")
     p.add_argument(
-        "--out", type=Path, metavar="PATH",
+        "--out", metavar="PATH",
         help="where to write: the site folder for build and serve (default: site), the zip for bundle (default: dist/http-status-codes.zip)",
     )
     p.add_argument("--templates", type=Path, default=DEFAULTS.templates, metavar="DIR", help="Jinja templates (default: the project's templates/)")
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         print(f"error: --port {args.port} is not a port: give 0 to 65535 (0 for any free one)", file=sys.stderr)
         return 2
     config = Config(
-        content=args.content, out=args.out or Path("site"), templates=args.templates, static=args.static,
+        content=args.content, out=Path(args.out or "site"), templates=args.templates, static=args.static,
         base_url=args.base_url, strict=args.strict, cache=None if args.no_cache or args.command == "check" else DEFAULTS.cache,
     )
     started = time.perf_counter()
@@ -118,7 +118,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
         if args.command == "check":
             result, verb = check(config, progress), "Checked"
         elif args.command == "bundle":
-            target = args.out or Path("dist/http-status-codes.zip")
+            if args.out and args.out.endswith(("/", os.sep)) and not Path(args.out).is_dir():
+                raise WriteError(f"{args.out} names a folder: a bundle is a file, such as dist/http-status-codes.zip")
+            target = Path(args.out or "dist/http-status-codes.zip")
             result, verb = bundle(config, target, progress), f"Bundled into {target}:"
         else:
             result, verb = build(config, progress=progress), f"Built into {config.out}:"

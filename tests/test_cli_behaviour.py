@@ -121,6 +121,13 @@ def test_a_bundle_into_a_folder_is_refused_without_a_lock_beside_it(project, cap
     assert sorted(p.name for p in project.iterdir()) == ["content", "dist"] and not any((project / "dist").iterdir())
 
 
+@pytest.mark.parametrize("target", ["newdir/", "dist/", "a/b/"])
+def test_a_bundle_named_as_a_folder_is_refused_and_makes_nothing(project, capsys, target):
+    assert main(["bundle", "--no-cache", "--out", target]) == 2
+    assert capsys.readouterr().err == f"error: {target} names a folder: a bundle is a file, such as dist/http-status-codes.zip\n"
+    assert sorted(p.name for p in project.iterdir()) == ["content"]
+
+
 def test_bundle_goes_to_dist_by_default(project, capsys):
     assert main(["bundle", "--no-cache"]) == 0
     assert lines(capsys.readouterr().out) == ["Bundled into dist/http-status-codes.zip: 10 pages, 2 codes, 0 warnings"]
