@@ -10,7 +10,7 @@ from .model import (
     Model, Name, Problem, Protocol, Reference, Source, Spelled, StatusClass, StatusCode, VendorMeaning,
 )
 from .sources import Parsed, with_codes
-from .text import first_sentence, name_key, shorten, split_qualifiers
+from .text import first_sentence, first_three, name_key, shorten, split_qualifiers
 
 
 @dataclass(frozen=True)
@@ -203,10 +203,9 @@ def repeat_problems(where: str, repeats: list[tuple[Entry, Entry]]) -> list[Prob
     entry, first = repeats[0]
     if len(repeats) == 1:
         return [Problem(where, entry.line, f"{entry.code} is given again with different text; line {first.line} is kept")]
-    shown = ", ".join(f"{again.code} on line {again.line} (first on line {kept.line})" for again, kept in repeats[:3])
-    more = f" and {len(repeats) - 3} more" if len(repeats) > 3 else ""
+    shown = first_three([f"{again.code} on line {again.line} (first on line {kept.line})" for again, kept in repeats])
     return [Problem(where, entry.line, f"{len(repeats)} entries give a code again with different text, and each code's "
-                                       f"first entry is kept: {shown}{more} (the first is here)")]
+                                       f"first entry is kept: {shown} (the first is here)")]
 
 
 def agrees(first: Entry, again: Entry) -> bool:
@@ -226,9 +225,8 @@ def name_problems(disagreements: list[Disagreement]) -> list[Problem]:
         if len(found) == 1:
             message = f"{first.code} is named {shorten(first.name, 60)!r} here but {shorten(first.title, 60)!r} in {first.where}"
         else:
-            shown = ", ".join(f"{d.code} {shorten(d.name, 60)!r}" for d in sorted(found, key=lambda d: d.line)[:3])
-            more = f" and {len(found) - 3} more" if len(found) > 3 else ""
-            message = f"{len(found)} codes are named otherwise than in the registry or the other sources: {shown}{more} (the first is here)"
+            shown = first_three([f"{d.code} {shorten(d.name, 60)!r}" for d in sorted(found, key=lambda d: d.line)])
+            message = f"{len(found)} codes are named otherwise than in the registry or the other sources: {shown} (the first is here)"
         problems.append(Problem(path, first.line, message))
     return problems
 
