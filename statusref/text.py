@@ -1,6 +1,7 @@
 """Text helpers: decoding source bytes, repairing encoding, cleaning names. Linear time on any input."""
 from __future__ import annotations
 
+import functools
 import re
 
 FLAG_WORDS = {
@@ -124,6 +125,7 @@ def split_qualifiers(qualifiers: tuple[str, ...]) -> tuple[set[str], list[str]]:
     return flags, extensions
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a merge asks for the same few names hundreds of thousands of times
 def name_key(name: str) -> str:
     """A name reduced to lower-case letters and digits."""
     return NOT_LETTERS.sub("", name.casefold())
