@@ -18,8 +18,9 @@ PACKAGE = Path(__file__).resolve().parent
 DEPENDENCIES = ("jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "yaml", "ftfy")
 
 
-def stats(folder: Path, digest) -> None:
-    """Feed every file's path, size and modification time under a folder into a digest, hidden ones left out."""
+def stats(folder: Path, digest, hidden: bool = False) -> None:
+    """Feed every file's path, size and modification time under a folder into a digest, hidden ones left out unless
+    `hidden` (a template may include a hidden file)."""
     pending = [(str(folder), "")]
     while pending:
         path, prefix = pending.pop()
@@ -29,7 +30,7 @@ def stats(folder: Path, digest) -> None:
             digest.update(f"unreadable {prefix}\0".encode())
             continue
         for entry in entries:
-            if entry.name.startswith(".") or entry.name == "__pycache__":
+            if (entry.name.startswith(".") and not hidden) or entry.name == "__pycache__":
                 continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append((entry.path, prefix + entry.name + "/"))
@@ -51,8 +52,9 @@ def fingerprint(config) -> str:
         spec = importlib.util.find_spec(name)
         origin = Path(spec.origin) if spec and spec.origin else None
         digest.update(f"{name} {origin.stat().st_mtime_ns if origin and origin.exists() else 0}\0".encode())
-    for folder in (PACKAGE, Path(config.templates), Path(config.static), Path(config.content)):
+    for folder in (PACKAGE, Path(config.static), Path(config.content)):
         stats(folder, digest)
+    stats(Path(config.templates), digest, hidden=True)
     return digest.hexdigest()
 
 

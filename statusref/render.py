@@ -10,7 +10,8 @@ from functools import cached_property
 from itertools import islice
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound, TemplateSyntaxError, select_autoescape
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from .cache import Cache, cache_key
@@ -108,10 +109,43 @@ class Shown(list):
         self.digest = digest
 
 
+class Snapshot(BaseLoader):
+    """The templates as read once, when a build starts: every page renders from the very text its digest covers,
+    whatever is saved into templates/ while the build runs."""
+
+    def __init__(self, folder: Path):
+        """Read every file under the templates folder."""
+        self.folder = folder
+        self.sources = read_templates(folder)
+        self.digest = cache_key(*(part for name in sorted(self.sources) for part in (name, self.sources[name])))
+
+    def get_source(self, environment: Environment, template: str):
+        """A template's text as read at the start, and the file it came from."""
+        name = "/".join(split_template_path(template))
+        if name not in self.sources:
+            raise TemplateNotFound(template, f"{template!r} not found in the templates folder {self.folder}")
+        return self.sources[name], str(self.folder / name), lambda: True
+
+
+def read_templates(folder: Path) -> dict[str, str]:
+    """Every file under the templates folder by its name there, as Jinja reads it; a file that is not UTF-8 is a
+    template error at its line."""
+    sources = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            raise TemplateSyntaxError("not UTF-8 text", line, filename=str(path)) from None
+        sources[path.relative_to(folder).as_posix()] = text.replace("\r\n", "\n").replace("\r", "\n")
+    return sources
+
+
 def make_env(templates: Path) -> Environment:
-    """The Jinja environment: autoescape on, undefined names are errors."""
+    """The Jinja environment: the templates as read at the start, autoescape on, undefined names are errors."""
     env = Environment(
-        loader=FileSystemLoader(templates),
+        loader=Snapshot(templates),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -228,13 +262,13 @@ class Pager:
         self.env, self.urls, self.date, self.html = env, urls, settings.date, html
         self.model = Shared(model.classes, model.sources, model.comparisons)
         self.last, self.record, self.codes = last or {}, {}, {}
-        self.base = cache_key(templates_digest(settings.templates), urls.base_url, repr(urls.offline), settings.date,
+        self.base = cache_key(env.loader.digest, urls.base_url, repr(urls.offline), settings.date,
                               repr(self.model), repr(sorted(c.code for c in model.codes)))
 
     def __call__(self, kind: str, key, template: str, context: dict) -> tuple[str, bytes | Kept]:
         """One HTML page: its path and its rendered bytes, or Kept if the last build rendered it from the same data."""
         path = self.urls.path(kind, key)
-        digest = cache_key(self.base, path, template, *(f"{name}={self.digest(value)}" for name, value in sorted(context.items())))
+        digest = cache_key(self.base, kind, path, template, *(f"{name}={self.digest(value)}" for name, value in sorted(context.items())))
         make = lambda: self.render(path, kind, template, context)  # noqa: E731
         old = self.last.get(path)
         if old is not None and old[0] == digest:
@@ -273,12 +307,6 @@ class Pager:
             shown = self.html[code.code]  # made from this code's descriptions
             self.codes[code.code] = cache_key(repr(replace(code, descriptions=())), shown.digest)
         return self.codes[code.code]
-
-
-def templates_digest(folder: Path) -> str:
-    """A digest of every file under the templates folder."""
-    paths = sorted(p for p in folder.rglob("*") if p.is_file())
-    return cache_key(*(part for p in paths for part in (p.relative_to(folder).as_posix(), p.read_bytes())))
 
 
 def joined(parts) -> bytes:

@@ -152,15 +152,9 @@ def settings(config: Config) -> Settings:
         if path.is_symlink() and root not in path.resolve().parents:
             raise BuildError(f"{path} is a link out of the static folder: not publishing what it points to; copy the file in")
     for path in sorted(config.templates.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            data = path.read_bytes()
-            try:
-                data.decode("utf-8")
-            except UnicodeDecodeError as err:
-                from jinja2 import TemplateSyntaxError
-
-                line = data[: err.start].count(b"\n") + 1
-                raise TemplateSyntaxError("not UTF-8 text", line, filename=str(path)) from None
+        if path.is_symlink() and (path.is_dir() or not path.resolve().is_relative_to(config.templates.resolve())):
+            raise BuildError(f"{path} is a link to a folder or out of the templates folder: templates are read from "
+                             "the templates folder itself; copy the files in")
     return Settings(config.templates, config.static, shown_date())
 
 

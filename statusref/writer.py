@@ -24,6 +24,7 @@ MARKER_TEXT = b"Made by statusref. The next build may replace this folder and ev
 WRITTEN = ".statusref-files"  # the files a build wrote into a site folder, as a JSON list
 ZIP_COMMENT = b"statusref offline bundle"
 RENAME_EXCHANGE = 2
+FILE_MODE = 0o644  # every file a build writes: readable by all, as a published site is
 AT_FDCWD = -100
 
 
@@ -71,9 +72,11 @@ class Writer:
             data = data.make()
         if not self.reuse(path, target, len(data), data.__eq__):
             target.write_bytes(data)
+            os.chmod(target, FILE_MODE)
 
     def reuse(self, path: str, target: Path, size: int | None, same) -> bool:
-        """Link the previous site's file if it is a plain file (of `size` bytes, when known) whose bytes are `same`."""
+        """Link the previous site's file if it is a plain file (of `size` bytes, when known) whose bytes are `same`,
+        with the mode a written file gets and no other name: a file also linked from elsewhere may change with it."""
         if self.previous is None:
             return False
         old = self.previous / path
@@ -81,7 +84,9 @@ class Writer:
             if not os.path.realpath(old).startswith(self.inside):
                 return False  # reached through a link out of the previous site
             info = old.lstat()
-            if not stat.S_ISREG(info.st_mode) or size not in (None, info.st_size) or not same(old.read_bytes()):
+            if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or stat.S_IMODE(info.st_mode) != FILE_MODE:
+                return False
+            if size not in (None, info.st_size) or not same(old.read_bytes()):
                 return False
             os.link(old, target, follow_symlinks=False)
         except OSError:

@@ -174,7 +174,7 @@ def test_a_template_error_names_its_file_and_line(project, capsys):
 @pytest.mark.parametrize("insert, message", [
     ("{{ 1 / 0 }}", "template error: ZeroDivisionError: division by zero"),
     ("{{ nothing.here }}", "template error: 'nothing' is undefined"),
-    ("{% include 'missing.html' %}", "template error: 'missing.html' not found in search path"),
+    ("{% include 'missing.html' %}", "template error: 'missing.html' not found in the templates folder"),
     ("{% include 'code.html' %}", "template error: RecursionError: maximum recursion depth exceeded"),
 ])
 def test_a_template_failing_as_it_renders_names_its_file_and_line(project, capsys, insert, message):

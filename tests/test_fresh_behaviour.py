@@ -34,6 +34,7 @@ def config(tmp_path, monkeypatch) -> Config:
     lambda c: (c.content / "more.md").write_text("x"),
     lambda c: (c.content / "sub").mkdir() or (c.content / "sub" / "deep.md").write_text("x"),
     lambda c: touched(c.templates / "base.html"),
+    lambda c: (c.templates / ".part.html").write_text("a hidden template can be included"),
     lambda c: (c.static / "new.js").write_text(""),
     lambda c: same_size_and_time(c.content / "codes.md", "- 404 Not Found: GONE.\n"),
 ])

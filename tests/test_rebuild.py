@@ -1,6 +1,8 @@
 """Rebuilds: a page whose data has not changed is linked from the last site, not rendered; whatever changed, the
 site is byte for byte the site a cold build makes of the same input."""
+import os
 import shutil
+import stat
 
 import pytest
 
@@ -9,7 +11,7 @@ from helpers import CONTENT, tree_hash
 from statusref import render
 from statusref.cache import PAGES, Cache
 from statusref.config import Config
-from statusref.site import build, bundle
+from statusref.site import BuildError, build, bundle
 
 
 @pytest.fixture(autouse=True)
@@ -167,3 +169,56 @@ def test_a_build_that_is_not_written_keeps_the_last_record(project):
     (project.content / "broken.md").write_text("| Code | Name |\n|---|---|\n| 9999 | Nine |\n")
     assert not build(Config(**{**project.__dict__, "strict": True})).ok
     assert (project.cache / PAGES).read_bytes() == before
+
+
+def test_a_page_the_user_also_linked_elsewhere_is_written_anew(project, tmp_path):
+    page, mine = project.out / "200" / "index.html", tmp_path / "mine.html"
+    os.link(page, mine)
+    describe_404_otherwise(project)
+    assert build(project).ok
+    mine.write_text("my own notes")
+    assert not os.path.samefile(page, mine) and b"200 OK" in page.read_bytes()
+
+
+def test_a_page_whose_mode_was_changed_is_written_anew(project):
+    page = project.out / "200" / "index.html"
+    os.chmod(page, 0o600)
+    describe_404_otherwise(project)
+    assert build(project).ok
+    assert stat.S_IMODE(page.stat().st_mode) == 0o644
+
+
+def test_templates_are_read_once_as_a_build_starts(project, tmp_path, monkeypatch):
+    describe_404_otherwise(project)
+    real = render.Pager.render
+
+    def editing(self, *args):
+        """Save a change to a template while the build renders."""
+        edit(project.templates / "base.html", "</title>", "</title><!--late-->")
+        monkeypatch.setattr(render.Pager, "render", real)
+        return real(self, *args)
+
+    monkeypatch.setattr(render.Pager, "render", editing)
+    assert build(project).ok
+    assert not any(b"<!--late-->" in p.read_bytes() for p in project.out.rglob("*.html"))
+    assert build(project).ok  # the saved change, with the record the last build kept
+    assert build(Config(**{**project.__dict__, "out": tmp_path / "cold", "cache": None})).ok
+    assert tree_hash(project.out) == tree_hash(tmp_path / "cold")
+    assert b"<!--late-->" in (project.out / "200" / "index.html").read_bytes()
+
+
+@pytest.mark.parametrize("link", ["a folder inside", "a folder outside", "a file outside"])
+def test_a_template_linked_from_elsewhere_or_a_linked_folder_is_refused(project, tmp_path, link):
+    outside = tmp_path / "parts"
+    outside.mkdir()
+    (outside / "foot.html").write_text("<p>foot</p>")
+    target = {"a folder inside": project.templates, "a folder outside": outside,
+              "a file outside": outside / "foot.html"}[link]
+    (project.templates / "linked").symlink_to(target)
+    with pytest.raises(BuildError, match="is a link to a folder or out of the templates folder"):
+        build(project)
+
+
+def test_a_template_linked_to_another_inside_the_folder_is_read(project, tmp_path):
+    (project.templates / "also.html").symlink_to(project.templates / "404.html")
+    assert build(project).ok

@@ -1,8 +1,10 @@
 """The writer on its own: files written once, unchanged files linked, sites swapped in whole, bundles replaced."""
+import hashlib
 import io
 import json
 import os
 import shutil
+import stat
 import zipfile
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 
 from helpers import tree_hash
 from statusref import writer as writer_module
-from statusref.writer import MARKER, WRITTEN, Writer, WriteError, exchange, foreign, publish, write_atomic, write_bundle, zip_bytes
+from statusref.writer import MARKER, WRITTEN, Kept, Writer, WriteError, exchange, foreign, publish, write_atomic, write_bundle, zip_bytes
 
 
 def test_files_land_in_nested_folders_and_a_second_write_fails(tmp_path):
@@ -36,6 +38,7 @@ def test_unchanged_files_are_linked_from_the_previous_site(tmp_path, old, new, l
     previous.mkdir()
     if old is not None:
         (previous / "page.html").write_bytes(old)
+        os.chmod(previous / "page.html", 0o644)
         os.utime(previous / "page.html", ns=(10**18, 10**18))  # an old time, which a linked file keeps
     w = Writer(tmp_path / "root", previous)
     w.write("page.html", new)
@@ -56,6 +59,47 @@ def test_a_link_in_the_previous_site_is_not_reused(tmp_path):
     target = tmp_path / "root" / "page.html"
     assert not target.is_symlink() and target.read_bytes() == b"data"
     assert not os.path.samefile(target, tmp_path / "elsewhere.txt")
+
+
+@pytest.mark.parametrize("change", ["another name", "another mode"])
+def test_a_previous_file_linked_from_elsewhere_or_of_another_mode_is_written_anew(tmp_path, change):
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    (previous / "page.html").write_bytes(b"data")
+    os.chmod(previous / "page.html", 0o644)
+    if change == "another name":
+        os.link(previous / "page.html", tmp_path / "mine.html")
+    else:
+        os.chmod(previous / "page.html", 0o600)
+    Writer(tmp_path / "root", previous).write("page.html", b"data")
+    target = tmp_path / "root" / "page.html"
+    assert not os.path.samefile(target, previous / "page.html")
+    assert target.read_bytes() == b"data" and stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("old, linked", [(b"as made", True), (b"edited", False), (None, False)])
+def test_a_kept_file_is_linked_only_if_the_previous_site_holds_its_bytes(tmp_path, old, linked):
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    if old is not None:
+        (previous / "page.html").write_bytes(old)
+        os.chmod(previous / "page.html", 0o644)
+    made = []
+    kept = Kept(hashlib.sha256(b"as made").hexdigest(), lambda: made.append(1) or b"as made")
+    Writer(tmp_path / "root", previous).write("page.html", kept)
+    target = tmp_path / "root" / "page.html"
+    assert target.read_bytes() == b"as made"
+    assert (old is not None and os.path.samefile(target, previous / "page.html")) == linked
+    assert made == ([] if linked else [1])
+
+
+def test_files_are_written_readable_by_all_whatever_the_umask(tmp_path):
+    before = os.umask(0o077)
+    try:
+        Writer(tmp_path / "root").write("page.html", b"data")
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE((tmp_path / "root" / "page.html").stat().st_mode) == 0o644
 
 
 def first_version_site(folder: Path, api: object, extra: tuple[str, ...] = ()) -> Path:
