@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import http.server
 import mimetypes
+import os
 import sys
 import threading
 import time
@@ -14,6 +15,7 @@ from .cache import Cache
 from .model import Problem
 from .site import Config, Folder, run, say
 from .urls import Urls
+from .writer import WriteError, check_replaceable
 
 RELOAD_JS = b"""// Reloads the page when the site is rebuilt (build.py serve only).
 (function () {
@@ -53,20 +55,31 @@ class Served(Folder):
         self.version += 1
 
 
-def rebuild(config: Config, cache: Cache, served: Served, quiet: bool) -> None:
-    """Build again and print its problems; on any failure keep serving the last good site."""
+def rebuild(config: Config, cache: Cache, served: Served, quiet: bool) -> bool:
+    """Build again and print its problems; on any failure keep serving the last good site. Whether the site folder
+    refused the build (files were added to it), so that it is built again once they are gone."""
     started = time.perf_counter()
     try:
         result = run(config, served, cache)
     except Exception as err:  # noqa: BLE001 - serve must survive anything one rebuild does
         say(f"error: {err}" + ("; still serving the last good site." if served.version else ""))
-        return
+        return isinstance(err, WriteError)
     for problem in result.problems:
         say(str(problem))
     if served.refused:
         say(f"Not published: {served.refused} new problems; still serving the last good site.")
     if result.ok and not quiet:
         print(f"Rebuilt {len(result.model.codes)} codes in {time.perf_counter() - started:.2f} s", flush=True)
+    return False
+
+
+def replaceable(out: Path) -> bool:
+    """Whether the site folder may be replaced now: nothing in it that the last build did not write."""
+    try:
+        check_replaceable(Path(os.path.abspath(out)))
+    except (WriteError, OSError):
+        return False
+    return True
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -170,9 +183,10 @@ def serve(config: Config, port: int, quiet: bool) -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Serving {config.out} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
     try:
-        for batch in changes:
-            if batch:
-                rebuild(config, cache, served, quiet)
+        blocked = False
+        for batch in changes:  # an empty batch comes every 200 ms or so
+            if batch or (blocked and replaceable(config.out)):
+                blocked = rebuild(config, cache, served, quiet)
     finally:
         server.shutdown()
     return 0

@@ -168,3 +168,28 @@ def test_a_rebuild_with_new_problems_is_not_published_and_says_so(tmp_path, caps
     err = capsys.readouterr().err.splitlines()
     assert err[-1] == "Not published: 1 new problems; still serving the last good site."
     assert err[:-1] == [f"{content / 'b.md'}:1: 404 has neither a name nor a description"]
+
+
+def test_a_rebuild_refused_for_files_added_to_the_site_is_made_once_they_are_gone(tmp_path, monkeypatch, capsys):
+    import statusref.serve
+
+    content, site = tmp_path / "content", tmp_path / "site"
+    content.mkdir()
+    (content / "a.md").write_text("- **200 OK**: Fine.\n")
+
+    def changes(config):
+        """The batches a watcher gives: a change while a file of the user's is in the site, then quiet ticks."""
+        (site / "CNAME").write_text("codes.example")
+        (content / "b.md").write_text("- **404 Not Found**: Gone.\n")
+        yield {("added", str(content / "b.md"))}
+        yield set()  # the file is still there: nothing to do
+        (site / "CNAME").unlink()
+        yield set()  # gone: the refused rebuild is made now
+        yield set()  # and only once
+
+    monkeypatch.setattr(statusref.serve, "watch", lambda config: iter(changes(config)))
+    assert serve(Config(content=content, out=site, cache=None), 0, False) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count("Rebuilt ") == 2  # the first build and the one made once the file was gone
+    assert "holds files the last build did not write (CNAME)" in captured.err
+    assert (site / "404" / "index.html").is_file()
