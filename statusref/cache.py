@@ -20,7 +20,7 @@ import typing
 from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 
-from .writer import MARKER, WriteError, locked, mark, plain_file, write_atomic
+from .writer import MARKER, Made, WriteError, locked, mark, plain_file, write_atomic
 
 PACKAGE = Path(__file__).resolve().parent
 DEPENDENCIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "PyYAML", "ftfy")
@@ -41,7 +41,7 @@ def version(templates: Path | None = None) -> str:
             digest.update(f"{name}=none\n".encode())
     folders = [PACKAGE] + ([templates] if templates and templates.is_dir() else [])
     for path in sorted(p for folder in folders for p in folder.iterdir() if p.is_file()):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(os.fsencode(path.name) + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -61,7 +61,7 @@ class Cache:
         self.values: dict[str, dict] = {"parsed": {}, "html": {}}
         self.used: dict[str, set] = {"parsed": set(), "html": set()}
         self.made: dict[str, set] = {"parsed": set(), "html": set()}
-        self.pages: dict[str, tuple[str, ...]] = {}  # each page the last build wrote: the digest of its data, its bytes' hash
+        self.pages: dict[str, Made] = {}  # each page the last build wrote: the digest of its data, its bytes' hash and size
         if folder:
             try:
                 self.key = signing_key()
@@ -99,7 +99,7 @@ class Cache:
         from .render import Rendered
 
         self.values["html"] = self.load(folder / "html.json", dict[str, Rendered]) or {}
-        self.pages = self.load(folder / PAGES, dict[str, tuple[str, ...]]) or {}
+        self.pages = self.load(folder / PAGES, dict[str, Made]) or {}
 
     def load(self, path: Path, kind):
         """One signed JSON file read back into `kind`, or None if it is missing, unsigned, unreadable or of another shape."""
@@ -168,11 +168,11 @@ class Cache:
         if store == "html" and (self.made["html"] or stale):
             write_atomic(folder / "html.json", self.signed(encode(self.values["html"])))
 
-    def keep_pages(self, record: dict[str, tuple[str, ...]]) -> None:
+    def keep_pages(self, record: dict[str, Made]) -> None:
         """Keep the record of the pages a build wrote, for the next build to link what it would render the same."""
         self.pages = record
         if self.folder:
-            body = json.dumps(record, ensure_ascii=True, sort_keys=True, separators=(",", ":")).encode("ascii")
+            body = encode(dict(sorted(record.items())))
             try:
                 with locked(self.folder / "store"):
                     write_atomic(self.folder / PAGES, self.signed(body))

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         print(f"error: --port {args.port} is not a port: give 0 to 65535 (0 for any free one)", file=sys.stderr)
         return 2
     config = Config(
-        content=args.content, out=Path(args.out or "site"), templates=args.templates, static=args.static,
+        content=args.content, out=Path("site" if args.out is None else args.out), templates=args.templates, static=args.static,
         base_url=args.base_url, strict=args.strict, cache=None if args.no_cache or args.command == "check" else DEFAULTS.cache,
     )
     started = time.perf_counter()
@@ -118,9 +118,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
         if args.command == "check":
             result, verb = check(config, progress), "Checked"
         elif args.command == "bundle":
-            if args.out and args.out.endswith(("/", os.sep)) and not Path(args.out).is_dir():
+            if args.out and names_folder(args.out) and not Path(args.out).is_dir():
                 raise WriteError(f"{args.out} names a folder: a bundle is a file, such as dist/http-status-codes.zip")
-            target = Path(args.out or "dist/http-status-codes.zip")
+            target = Path("dist/http-status-codes.zip" if args.out is None else args.out)
             result, verb = bundle(config, target, progress), f"Bundled into {target}:"
         else:
             result, verb = build(config, progress=progress), f"Built into {config.out}:"
@@ -128,6 +128,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
         progress.close()
     counts = f"{result.pages} pages, {len(result.model.codes)} codes"
     return report([str(p) for p in result.problems], result.ok, verb, args.quiet, counts, result.seconds)
+
+
+def names_folder(path: str) -> bool:
+    """Whether a path as given can only name a folder: it ends in a slash, `.` or `..`."""
+    return path.endswith(("/", os.sep)) or os.path.basename(path) in (".", "..")
 
 
 class Progress:

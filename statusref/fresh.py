@@ -19,8 +19,8 @@ DEPENDENCIES = ("jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "yaml"
 
 
 def stats(folder: Path, digest, hidden: bool = False) -> None:
-    """Feed every file's path, size and modification time under a folder into a digest, hidden ones left out unless
-    `hidden` (a template may include a hidden file)."""
+    """Feed every file's path, size and times and every folder's path and mode under a folder into a digest, hidden
+    ones left out unless `hidden` (a template may include a hidden file; a site may not hold one)."""
     pending = [(str(folder), "")]
     while pending:
         path, prefix = pending.pop()
@@ -32,12 +32,13 @@ def stats(folder: Path, digest, hidden: bool = False) -> None:
         for entry in entries:
             if (entry.name.startswith(".") and not hidden) or entry.name == "__pycache__":
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((entry.path, prefix + entry.name + "/"))
-                continue
             try:
-                info = entry.stat()
+                info = entry.stat(follow_symlinks=False) if entry.is_dir(follow_symlinks=False) else entry.stat()
             except OSError:
+                continue
+            if entry.is_dir(follow_symlinks=False):  # a folder made or opened up counts; its times do not
+                pending.append((entry.path, prefix + entry.name + "/"))
+                digest.update(f"{prefix}{entry.name}/ {info.st_mode}\0".encode("utf-8", "surrogateescape"))
                 continue
             stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"  # ctime: no copy can set it
             digest.update(f"{prefix}{entry.name} {stamp}\0".encode("utf-8", "surrogateescape"))
@@ -61,7 +62,7 @@ def fingerprint(config) -> str:
 def output_state(out: Path) -> str:
     """The output folder as the last build left it: every file's stats, the marker included."""
     digest = hashlib.sha256(str(marked(out)).encode())
-    stats(out, digest)
+    stats(out, digest, hidden=True)
     return digest.hexdigest()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -19,13 +20,14 @@ from .markup import render_description
 from .model import Compared, Constant, Description, Model, Problem, Source, StatusClass, StatusCode
 from .text import shorten
 from .urls import Urls
-from .writer import Kept
+from .writer import Kept, Made
 
 RELATED_PAIRS = (
     (200, 201), (200, 204), (201, 202), (204, 205), (206, 416), (301, 302), (301, 308), (302, 303),
     (302, 307), (303, 307), (304, 412), (307, 308), (400, 422), (401, 403), (401, 407), (404, 410),
     (408, 504), (412, 428), (413, 414), (413, 431), (429, 503), (500, 501), (500, 503), (502, 504),
 )
+TEMPLATE_BYTES = 2 * 1024 * 1024
 API_VERSION = 2  # 2: protocol facts, constants, vendors' meanings and comparisons
 WORD = re.compile("[a-z]{4,}")
 STOP_WORDS = {"that", "this", "with", "from", "have", "been", "will", "when", "which", "there", "their", "than", "then",
@@ -117,28 +119,44 @@ class Snapshot(BaseLoader):
         """Read every file under the templates folder."""
         self.folder = folder
         self.sources = read_templates(folder)
-        self.digest = cache_key(*(part for name in sorted(self.sources) for part in (name, self.sources[name])))
+        self.digest = cache_key(*(part for name in sorted(self.sources) for part in (name, self.sources[name] or b"\0")))
 
     def get_source(self, environment: Environment, template: str):
-        """A template's text as read at the start, and the file it came from."""
+        """A template's text as read at the start, and the file it came from; a template error if it is not UTF-8
+        text of at most 2 MB."""
         name = "/".join(split_template_path(template))
         if name not in self.sources:
             raise TemplateNotFound(template, f"{template!r} not found in the templates folder {self.folder}")
-        return self.sources[name], str(self.folder / name), lambda: True
-
-
-def read_templates(folder: Path) -> dict[str, str]:
-    """Every file under the templates folder by its name there, as Jinja reads it; a file that is not UTF-8 is a
-    template error at its line."""
-    sources = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        data = path.read_bytes()
+        data, path = self.sources[name], str(self.folder / name)
+        if data is None:
+            raise TemplateSyntaxError(f"over the {TEMPLATE_BYTES >> 20} MB a template may hold", 1, filename=path)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as err:
-            line = data[: err.start].count(b"\n") + 1
-            raise TemplateSyntaxError("not UTF-8 text", line, filename=str(path)) from None
-        sources[path.relative_to(folder).as_posix()] = text.replace("\r\n", "\n").replace("\r", "\n")
+            raise TemplateSyntaxError("not UTF-8 text", data[: err.start].count(b"\n") + 1, filename=path) from None
+        return text.replace("\r\n", "\n").replace("\r", "\n"), path, lambda: True
+
+
+def walk(folder: Path):
+    """Every entry under a folder with its name there, as (name, entry); linked folders are not entered."""
+    pending = [(folder, "")]
+    while pending:
+        path, prefix = pending.pop()
+        for entry in sorted(os.scandir(path), key=lambda e: e.name):
+            yield prefix + entry.name, entry
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((Path(entry.path), prefix + entry.name + "/"))
+
+
+def read_templates(folder: Path) -> dict[str, bytes | None]:
+    """The bytes of every file under the templates folder by its name there (None if it is too big to be a
+    template); names that are not UTF-8, which no template can give, are left out."""
+    sources = {}
+    for name, entry in walk(folder):
+        if entry.is_file() and name == name.encode("utf-8", "replace").decode("utf-8"):
+            with open(entry.path, "rb") as stream:
+                data = stream.read(TEMPLATE_BYTES + 1)
+            sources[name] = data if len(data) <= TEMPLATE_BYTES else None
     return sources
 
 
@@ -271,11 +289,11 @@ class Pager:
         digest = cache_key(self.base, kind, path, template, *(f"{name}={self.digest(value)}" for name, value in sorted(context.items())))
         make = lambda: self.render(path, kind, template, context)  # noqa: E731
         old = self.last.get(path)
-        if old is not None and old[0] == digest:
+        if old is not None and old.digest == digest:
             self.record[path] = old
-            return path, Kept(old[1], make)
+            return path, Kept(old, make)
         data = make()
-        self.record[path] = (digest, hashlib.sha256(data).hexdigest())
+        self.record[path] = Made(digest, hashlib.sha256(data).hexdigest(), len(data))
         return path, data
 
     def render(self, path: str, kind: str, template: str, context: dict) -> bytes:

@@ -15,7 +15,7 @@ from .cache import Cache
 from .model import Problem
 from .site import Config, Folder, run, say
 from .urls import Urls
-from .writer import WriteError, check_replaceable
+from .writer import Added, WriteError, check_replaceable
 
 RELOAD_JS = b"""// Reloads the page when the site is rebuilt (build.py serve only).
 (function () {
@@ -30,6 +30,7 @@ RELOAD_JS = b"""// Reloads the page when the site is rebuilt (build.py serve onl
 })();
 """
 CSP = "default-src 'none'; script-src 'self';"
+LOOK_EVERY = 1.0  # seconds between looks at a site folder that refused a rebuild, to see whether it may be replaced
 
 
 class Served(Folder):
@@ -63,7 +64,7 @@ def rebuild(config: Config, cache: Cache, served: Served, quiet: bool) -> bool:
         result = run(config, served, cache)
     except Exception as err:  # noqa: BLE001 - serve must survive anything one rebuild does
         say(f"error: {err}" + ("; still serving the last good site." if served.version else ""))
-        return isinstance(err, WriteError)
+        return isinstance(err, Added)
     for problem in result.problems:
         say(str(problem))
     if served.refused:
@@ -183,9 +184,12 @@ def serve(config: Config, port: int, quiet: bool) -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Serving {config.out} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
     try:
-        blocked = False
+        blocked, next_look = False, 0.0
         for batch in changes:  # an empty batch comes every 200 ms or so
-            if batch or (blocked and replaceable(config.out)):
+            if not batch and blocked and time.monotonic() >= next_look:
+                next_look = time.monotonic() + LOOK_EVERY
+                batch = replaceable(config.out)
+            if batch:
                 blocked = rebuild(config, cache, served, quiet)
     finally:
         server.shutdown()

@@ -17,7 +17,7 @@ from .config import Config
 from .fresh import fingerprint, remember
 from .merge import build_model
 from .model import Model, Problem
-from .render import Settings, render_site
+from .render import Settings, render_site, walk
 from .sources import load_all
 from .urls import Urls
 from .writer import publish, write_bundle, zip_bytes
@@ -151,8 +151,10 @@ def settings(config: Config) -> Settings:
     for path in sorted(config.static.iterdir()):
         if path.is_symlink() and root not in path.resolve().parents:
             raise BuildError(f"{path} is a link out of the static folder: not publishing what it points to; copy the file in")
-    for path in sorted(config.templates.rglob("*")):
-        if path.is_symlink() and (path.is_dir() or not path.resolve().is_relative_to(config.templates.resolve())):
+    inside = config.templates.resolve()
+    for _, entry in walk(config.templates):
+        path = Path(entry.path)
+        if entry.is_symlink() and (path.is_dir() or not path.resolve().is_relative_to(inside)):
             raise BuildError(f"{path} is a link to a folder or out of the templates folder: templates are read from "
                              "the templates folder itself; copy the files in")
     return Settings(config.templates, config.static, shown_date())

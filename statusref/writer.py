@@ -25,6 +25,7 @@ WRITTEN = ".statusref-files"  # the files a build wrote into a site folder, as a
 ZIP_COMMENT = b"statusref offline bundle"
 RENAME_EXCHANGE = 2
 FILE_MODE = 0o644  # every file a build writes: readable by all, as a published site is
+FOLDER_MODE = 0o755
 AT_FDCWD = -100
 
 
@@ -32,17 +33,30 @@ class WriteError(Exception):
     """Output cannot be written as asked; the message names the path and why."""
 
 
+class Added(WriteError):
+    """A site folder holds files its last build did not write: it is not replaced until they are moved out."""
+
+
+@dataclass(frozen=True)
+class Made:
+    """A page a build wrote: a digest of the data it was made from, and the hash and size of its bytes."""
+
+    digest: str
+    sha: str
+    size: int
+
+
 @dataclass(frozen=True)
 class Kept:
-    """A file the last build made from the same data: the hash of its bytes, and how to make it again when the
-    last site does not hold it as it was written."""
+    """A file the last build made from the same data, and how to make it again when the last site does not hold it
+    as it was written."""
 
-    sha: str
+    made: Made
     make: Callable[[], bytes]
 
     def same(self, data: bytes) -> bool:
         """Whether bytes are the ones this file was made of."""
-        return hashlib.sha256(data).hexdigest() == self.sha
+        return hashlib.sha256(data).hexdigest() == self.made.sha
 
 
 class Writer:
@@ -65,18 +79,18 @@ class Writer:
             raise WriteError(f"{path} would be written twice")
         self.written.add(path)
         target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(target.parent)
         if isinstance(data, Kept):
-            if self.reuse(path, target, None, data.same):
+            if self.reuse(path, target, data.made.size, data.same):
                 return
             data = data.make()
         if not self.reuse(path, target, len(data), data.__eq__):
             target.write_bytes(data)
             os.chmod(target, FILE_MODE)
 
-    def reuse(self, path: str, target: Path, size: int | None, same) -> bool:
-        """Link the previous site's file if it is a plain file (of `size` bytes, when known) whose bytes are `same`,
-        with the mode a written file gets and no other name: a file also linked from elsewhere may change with it."""
+    def reuse(self, path: str, target: Path, size: int, same) -> bool:
+        """Link the previous site's file if it is a plain file of `size` bytes whose bytes are `same`, with the mode
+        a written file gets and no other name: a file also linked from elsewhere may change with it."""
         if self.previous is None:
             return False
         old = self.previous / path
@@ -86,12 +100,23 @@ class Writer:
             info = old.lstat()
             if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or stat.S_IMODE(info.st_mode) != FILE_MODE:
                 return False
-            if size not in (None, info.st_size) or not same(old.read_bytes()):
+            if info.st_size != size or not same(old.read_bytes()):
                 return False
             os.link(old, target, follow_symlinks=False)
         except OSError:
             return False
         return True
+
+
+def make_folders(folder: Path) -> None:
+    """Make a folder and any missing above it, each readable by all whatever the umask."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for one in reversed(missing):
+        one.mkdir()
+        os.chmod(one, FOLDER_MODE)
 
 
 SITE = Urls()
@@ -146,7 +171,7 @@ def check_replaceable(out: Path) -> None:
     added = foreign(out) if out.is_dir() else []
     if added:
         listed = first_three([shorten(shown(path), 60) for path in added])
-        raise WriteError(f"{out} holds files the last build did not write ({listed}): "
+        raise Added(f"{out} holds files the last build did not write ({listed}): "
                          "not replacing it; move them out of the folder")
 
 
@@ -160,7 +185,7 @@ def foreign(out: Path) -> list[str]:
     if listed is None:
         raise WriteError(f"{out} holds a list of what its last build wrote ({WRITTEN}) that cannot be read: not "
                          "replacing it; move your files out of the folder, then remove it")
-    allowed = {MARKER, WRITTEN} | set(listed) | {parent.as_posix() for p in listed for parent in Path(p).parents}
+    allowed = {MARKER, WRITTEN} | set(listed) | {p[:at] for p in listed for at in range(len(p)) if p[at] == "/"}
     found = []
     for folder, folders, files in os.walk(out):
         here = Path(folder).relative_to(out)
@@ -198,6 +223,7 @@ def mark(folder: Path) -> None:
     handle = os.open(folder / MARKER, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
     with os.fdopen(handle, "wb") as stream:
         stream.write(MARKER_TEXT)
+        os.fchmod(stream.fileno(), FILE_MODE)
 
 
 def remove_owned(folder: Path) -> None:
@@ -241,11 +267,11 @@ def publish(files: list[tuple[str, bytes]], out: Path, say=None, published=None)
         fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
             mark(fresh)
-            os.chmod(fresh, 0o755)
+            os.chmod(fresh, FOLDER_MODE)
             writer = Writer(fresh, out)
             for path, data in files:
                 writer.write(path, data)
-            (fresh / WRITTEN).write_text(json.dumps(sorted(writer.written)) + "\n", encoding="ascii")
+            writer.write(WRITTEN, (json.dumps(sorted(writer.written)) + "\n").encode("ascii"))
             check_replaceable(out)  # nothing was added to the old site while the new one was written
             swap_in(fresh, out)
             if published:

@@ -154,6 +154,9 @@ def test_the_version_follows_the_templates(tmp_path):
     (templates / "page.html").write_text("two")
     assert version(templates) != first
     assert version(None) != first
+    second = version(templates)
+    (templates / os.fsdecode(b"caf\xe9.txt")).write_text("a name that is not UTF-8")
+    assert version(templates) != second
 
 
 def test_read_plain_refuses_files_past_the_limit(tmp_path):

@@ -1,4 +1,5 @@
 """The command line, in-process: what each command prints, returns and writes."""
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -121,10 +122,17 @@ def test_a_bundle_into_a_folder_is_refused_without_a_lock_beside_it(project, cap
     assert sorted(p.name for p in project.iterdir()) == ["content", "dist"] and not any((project / "dist").iterdir())
 
 
-@pytest.mark.parametrize("target", ["newdir/", "dist/", "a/b/"])
+@pytest.mark.parametrize("target", ["newdir/", "dist/", "a/b/", "newdir/.", "a/b/.."])
 def test_a_bundle_named_as_a_folder_is_refused_and_makes_nothing(project, capsys, target):
     assert main(["bundle", "--no-cache", "--out", target]) == 2
     assert capsys.readouterr().err == f"error: {target} names a folder: a bundle is a file, such as dist/http-status-codes.zip\n"
+    assert sorted(p.name for p in project.iterdir()) == ["content"]
+
+
+@pytest.mark.parametrize("command, message", [("build", "holds the content folder"), ("bundle", "is a folder")])
+def test_an_empty_out_is_the_current_folder_not_the_default(project, capsys, command, message):
+    assert main([command, "--no-cache", "--out", ""]) == 2
+    assert message in capsys.readouterr().err
     assert sorted(p.name for p in project.iterdir()) == ["content"]
 
 
@@ -199,11 +207,41 @@ def test_a_template_that_is_not_utf8_names_its_file_and_line(project, capsys):
     (templates / "code.html").write_bytes(b"{% extends 'base.html' %}\n\xff\xfe\n")
     assert main(["--templates", str(templates), "--no-cache"]) == 2
     assert capsys.readouterr().err == f"{templates / 'code.html'}:2: template error: not UTF-8 text\n"
-    (templates / "code.html").write_text("{% extends 'base.html' %}\n")
+    (templates / "code.html").write_text("{% extends 'base.html' %}{% block main %}{% include 'parts/note.txt' %}{% endblock %}\n")
     (templates / "parts").mkdir()
-    (templates / "parts" / "note.txt").write_bytes(b"fine\nfine\n\xe9t\xe9\n")  # what an include would read
+    (templates / "parts" / "note.txt").write_bytes(b"fine\nfine\n\xe9t\xe9\n")
     assert main(["--templates", str(templates), "--no-cache"]) == 2
     assert capsys.readouterr().err == f"{templates / 'parts' / 'note.txt'}:3: template error: not UTF-8 text\n"
+
+
+def test_files_in_templates_that_no_template_reads_may_be_anything(project, capsys):
+    templates = project / "templates"
+    shutil.copytree(Config().templates, templates)
+    (templates / ".code.html.swp").write_bytes(b"b0VIM 8.2\x00\x10\xff\xfe\x80 an editor's swap file")
+    (templates / "sub").mkdir()
+    (templates / "sub" / os.fsdecode(b"caf\xe9.txt")).write_text("a name that is not UTF-8")
+    (templates / "big.txt").write_bytes(b"x" * (2 * 1024 * 1024 + 1))
+    assert main(["--templates", str(templates), "--no-cache", "-q"]) == 0
+    assert capsys.readouterr().err == ""
+    (templates / "404.html").write_text("{% include 'big.txt' %}")
+    assert main(["--templates", str(templates), "--no-cache", "-q"]) == 2
+    assert capsys.readouterr().err == f"{templates / 'big.txt'}:1: template error: over the 2 MB a template may hold\n"
+
+
+def test_a_deep_templates_folder_is_read_without_running_out_of_stack(project, capsys):
+    templates = project / "templates"
+    shutil.copytree(Config().templates, templates)
+    folders = [templates / "d"]
+    for _ in range(1100):
+        folders[-1].mkdir()
+        folders.append(folders[-1] / "d")
+    (folders[-2] / "x.html").write_text("deep")
+    try:
+        assert main(["--templates", str(templates), "--no-cache", "-q"]) == 0
+    finally:  # removed from the bottom up: a recursive removal would run out of stack too
+        (folders[-2] / "x.html").unlink()
+        for folder in reversed(folders[:-1]):
+            folder.rmdir()
 
 
 def test_an_unexpected_error_is_one_line_unless_debugging(project, capsys, monkeypatch):

@@ -124,6 +124,18 @@ def same_size_and_time(path: Path, text: str) -> None:
     assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
 
 
+@pytest.mark.parametrize("change", [
+    lambda out: (out / ".htaccess").write_text("x"),
+    lambda out: (out / "empty").mkdir(),
+    lambda out: os.chmod(out / "404", 0o700),
+])
+def test_the_output_state_sees_hidden_files_and_folders(config, change):
+    (config.out / "404").mkdir()
+    before = output_state(config.out)
+    change(config.out)
+    assert output_state(config.out) != before
+
+
 def test_a_remembered_build_is_unchanged_until_something_changes(config):
     summary = {"pages": 3, "codes": 1, "problems": ["codes.md:1: a warning"]}
     remember(config, summary, fingerprint(config))

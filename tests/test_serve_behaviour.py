@@ -1,6 +1,7 @@
 """`serve` in process: what the handler answers for each address, and which rebuilds are published."""
 import http.client
 import http.server
+import shutil
 import socket
 import threading
 
@@ -188,8 +189,48 @@ def test_a_rebuild_refused_for_files_added_to_the_site_is_made_once_they_are_gon
         yield set()  # and only once
 
     monkeypatch.setattr(statusref.serve, "watch", lambda config: iter(changes(config)))
+    monkeypatch.setattr(statusref.serve, "LOOK_EVERY", 0)
     assert serve(Config(content=content, out=site, cache=None), 0, False) == 0
     captured = capsys.readouterr()
     assert captured.out.count("Rebuilt ") == 2  # the first build and the one made once the file was gone
     assert "holds files the last build did not write (CNAME)" in captured.err
     assert (site / "404" / "index.html").is_file()
+
+
+def test_a_refused_site_folder_is_looked_at_no_more_than_once_a_while(tmp_path, monkeypatch):
+    import statusref.serve
+
+    content, site = tmp_path / "content", tmp_path / "site"
+    content.mkdir()
+    (content / "a.md").write_text("- **200 OK**: Fine.\n")
+
+    def changes(config):
+        (site / "CNAME").write_text("codes.example")
+        yield {("modified", str(content / "a.md"))}
+        yield from [set()] * 5
+
+    looks = []
+    monkeypatch.setattr(statusref.serve, "watch", lambda config: iter(changes(config)))
+    monkeypatch.setattr(statusref.serve, "replaceable", lambda out: looks.append(out) or False)
+    monkeypatch.setattr(statusref.serve, "LOOK_EVERY", 3600)
+    assert serve(Config(content=content, out=site, cache=None), 0, True) == 0
+    assert looks == [site]
+
+
+def test_a_rebuild_that_fails_for_another_reason_waits_for_the_next_change(tmp_path, monkeypatch, capsys):
+    import statusref.serve
+
+    content, static, site = tmp_path / "content", tmp_path / "static", tmp_path / "site"
+    content.mkdir()
+    (content / "a.md").write_text("- **200 OK**: Fine.\n")
+    shutil.copytree(Config().static, static)
+
+    def changes(config):
+        shutil.copy(static / "style.css", static / "search-index.js")  # a file the build writes itself
+        yield {("added", str(static / "search-index.js"))}
+        yield from [set()] * 3
+
+    monkeypatch.setattr(statusref.serve, "watch", lambda config: iter(changes(config)))
+    monkeypatch.setattr(statusref.serve, "LOOK_EVERY", 0)
+    assert serve(Config(content=content, out=site, static=static, cache=None), 0, True) == 0
+    assert capsys.readouterr().err.count("would be written twice") == 1

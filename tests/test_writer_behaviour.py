@@ -12,7 +12,7 @@ import pytest
 
 from helpers import tree_hash
 from statusref import writer as writer_module
-from statusref.writer import MARKER, WRITTEN, Kept, Writer, WriteError, exchange, foreign, publish, write_atomic, write_bundle, zip_bytes
+from statusref.writer import MARKER, WRITTEN, Kept, Made, Writer, WriteError, exchange, foreign, publish, write_atomic, write_bundle, zip_bytes
 
 
 def test_files_land_in_nested_folders_and_a_second_write_fails(tmp_path):
@@ -77,20 +77,36 @@ def test_a_previous_file_linked_from_elsewhere_or_of_another_mode_is_written_ane
     assert target.read_bytes() == b"data" and stat.S_IMODE(target.stat().st_mode) == 0o644
 
 
-@pytest.mark.parametrize("old, linked", [(b"as made", True), (b"edited", False), (None, False)])
-def test_a_kept_file_is_linked_only_if_the_previous_site_holds_its_bytes(tmp_path, old, linked):
+@pytest.mark.parametrize("old, linked, read", [(b"as made", True, True), (b"as mad!", False, True),
+                                               (b"much longer than made", False, False), (None, False, False)])
+def test_a_kept_file_is_linked_only_if_the_previous_site_holds_its_bytes(tmp_path, monkeypatch, old, linked, read):
     previous = tmp_path / "previous"
     previous.mkdir()
     if old is not None:
         (previous / "page.html").write_bytes(old)
         os.chmod(previous / "page.html", 0o644)
-    made = []
-    kept = Kept(hashlib.sha256(b"as made").hexdigest(), lambda: made.append(1) or b"as made")
+    made, reads = [], []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+    kept = Kept(Made("digest", hashlib.sha256(b"as made").hexdigest(), len(b"as made")), lambda: made.append(1) or b"as made")
     Writer(tmp_path / "root", previous).write("page.html", kept)
     target = tmp_path / "root" / "page.html"
     assert target.read_bytes() == b"as made"
     assert (old is not None and os.path.samefile(target, previous / "page.html")) == linked
     assert made == ([] if linked else [1])
+    assert (previous / "page.html" in reads) == read  # a file of another size is never read
+
+
+def test_a_published_site_is_readable_by_all_whatever_the_umask(tmp_path):
+    before = os.umask(0o077)
+    try:
+        publish([("index.html", b"home"), ("compare/a/index.html", b"page")], tmp_path / "site")
+    finally:
+        os.umask(before)
+    modes = {p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "site").rglob("*")}
+    assert modes == {"site/index.html": 0o644, "site/compare": 0o755, "site/compare/a": 0o755,
+                     "site/compare/a/index.html": 0o644, f"site/{MARKER}": 0o644, f"site/{WRITTEN}": 0o644}
+    assert stat.S_IMODE((tmp_path / "site").stat().st_mode) == 0o755
 
 
 def test_files_are_written_readable_by_all_whatever_the_umask(tmp_path):
