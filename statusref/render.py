@@ -293,7 +293,7 @@ class Pager:
             self.record[path] = old
             return path, Kept(old, make)
         data = make()
-        self.record[path] = Made(digest, hashlib.sha256(data).hexdigest(), len(data))
+        self.record[path] = Made(digest=digest, sha=hashlib.sha256(data).hexdigest(), size=len(data))
         return path, data
 
     def render(self, path: str, kind: str, template: str, context: dict) -> bytes:

@@ -37,13 +37,17 @@ class Added(WriteError):
     """A site folder holds files its last build did not write: it is not replaced until they are moved out."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Made:
     """A page a build wrote: a digest of the data it was made from, and the hash and size of its bytes."""
 
     digest: str
     sha: str
     size: int
+
+    def holds(self, data: bytes) -> bool:
+        """Whether bytes are the ones this page was made of."""
+        return len(data) == self.size and hashlib.sha256(data).hexdigest() == self.sha
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,6 @@ class Kept:
 
     made: Made
     make: Callable[[], bytes]
-
-    def same(self, data: bytes) -> bool:
-        """Whether bytes are the ones this file was made of."""
-        return hashlib.sha256(data).hexdigest() == self.made.sha
 
 
 class Writer:
@@ -81,7 +81,7 @@ class Writer:
         target = self.root / path
         make_folders(target.parent)
         if isinstance(data, Kept):
-            if self.reuse(path, target, data.made.size, data.same):
+            if self.reuse(path, target, data.made.size, data.made.holds):
                 return
             data = data.make()
         if not self.reuse(path, target, len(data), data.__eq__):

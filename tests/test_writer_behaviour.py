@@ -88,7 +88,7 @@ def test_a_kept_file_is_linked_only_if_the_previous_site_holds_its_bytes(tmp_pat
     made, reads = [], []
     real = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
-    kept = Kept(Made("digest", hashlib.sha256(b"as made").hexdigest(), len(b"as made")), lambda: made.append(1) or b"as made")
+    kept = Kept(Made(digest="digest", sha=hashlib.sha256(b"as made").hexdigest(), size=len(b"as made")), lambda: made.append(1) or b"as made")
     Writer(tmp_path / "root", previous).write("page.html", kept)
     target = tmp_path / "root" / "page.html"
     assert target.read_bytes() == b"as made"
