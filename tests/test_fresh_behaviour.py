@@ -56,6 +56,15 @@ def test_every_option_counts(config, option):
     assert fingerprint(replace(config, **option)) != fingerprint(config)
 
 
+def test_a_source_that_is_a_link_counts_by_what_it_links_to(config):
+    (config.content / ".drafts").mkdir()
+    (config.content / ".drafts" / "draft.md").write_text("- 410 Gone: gone.\n")
+    (config.content / "draft.md").symlink_to(config.content / ".drafts" / "draft.md")
+    before = fingerprint(config)
+    (config.content / ".drafts" / "draft.md").write_text("- 410 Gone: gone for good.\n")
+    assert fingerprint(config) != before
+
+
 def test_hidden_files_and_bytecode_do_not_count(config):
     before = fingerprint(config)
     (config.content / ".notes.md.swp").write_text("editor state")

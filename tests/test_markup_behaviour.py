@@ -62,6 +62,7 @@ def test_nested_link_labels_parse_as_stock_markdown_it(text):
 @pytest.mark.parametrize("text, plain", [
     ("Some *emph* and `code` [link](x) <b>b</b>.\n\nSecond paragraph.", "Some emph and code link b."),
     ("Line one\nline two ![an image](i.png)", "Line one line two an image"),
+    ("Broken with spaces  \nand with a backslash\\\nhere.", "Broken with spaces and with a backslash here."),
 ])
 def test_plain_text(text, plain):
     assert plain_text(text) == plain
