@@ -106,6 +106,7 @@ def test_a_code_known_only_by_a_former_name(tmp_path):
                              "| --- | --- | --- |\n| 306 | Switch Proxy | |\n| 200 | Okay | old |\n",
     })
     assert model.code(306).title == "Switch Proxy"
+    assert [(n.text, n.kind, n.sources) for n in model.code(306).names] == [("Switch Proxy", "title", ("reg",))]
     assert [(n.text, n.kind) for n in model.code(200).names] == [("OK", "official"), ("Okay", "former")]
 
 

@@ -119,6 +119,13 @@ def test_a_header_naming_two_roles_takes_the_one_still_free():
     assert problems == []
 
 
+@pytest.mark.parametrize("header", ["Constant name", "Enum name", "Symbol name", "Identifier name", "Constants name"])
+def test_a_constant_column_named_so_is_not_the_name_column(header):
+    records, problems, _ = read(f"| Code | {header} | Reason phrase |\n| --- | --- | --- |\n| 404 | NOT_FOUND | Not Found |\n")
+    assert records == [Entry(404, "Not Found", (), "", 3, "")]
+    assert problems == []
+
+
 def test_a_misspelt_header_plays_only_its_likeliest_role():
     records, problems, _ = read("| Code | Cdoe Nmae | Descripton |\n| --- | --- | --- |\n| 404 | Not Found | Gone. |\n")
     assert records == [Entry(404, "", (), "Gone.", 3, "")]
