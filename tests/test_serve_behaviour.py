@@ -49,6 +49,16 @@ def get(port, path):
     return result
 
 
+@pytest.mark.parametrize("path", ["/", "/api/codes.json", "/no/such/page", "/__serve/version"])
+def test_every_reply_says_its_length(server, path):
+    connection = http.client.HTTPConnection("127.0.0.1", server, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    assert response.getheader("Content-Length") == str(len(body)) and body
+
+
 def test_the_version_and_the_reload_script(server):
     assert get(server, "/__serve/version") == (200, "text/plain", None, b"1")
     assert get(server, "/__serve/reload.js") == (200, "text/javascript", None, RELOAD_JS)
