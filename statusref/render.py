@@ -119,7 +119,7 @@ class Snapshot(BaseLoader):
         """Read every file under the templates folder."""
         self.folder = folder
         self.sources = read_templates(folder)
-        self.digest = cache_key(*(part for name in sorted(self.sources) for part in (name, self.sources[name] or b"\0")))
+        self.digest = cache_key(*(part for name in sorted(self.sources) for part in (name, file_digest(self.sources[name]))))
 
     def get_source(self, environment: Environment, template: str):
         """A template's text as read at the start, and the file it came from; a template error if it is not UTF-8
@@ -135,6 +135,11 @@ class Snapshot(BaseLoader):
         except UnicodeDecodeError as err:
             raise TemplateSyntaxError("not UTF-8 text", data[: err.start].count(b"\n") + 1, filename=path) from None
         return text.replace("\r\n", "\n").replace("\r", "\n"), path, lambda: True
+
+
+def file_digest(data: bytes | None) -> str:
+    """The digest of a template file's bytes, or a word for one too big to be read."""
+    return "too big" if data is None else hashlib.sha256(data).hexdigest()
 
 
 def walk(folder: Path):
@@ -153,11 +158,19 @@ def read_templates(folder: Path) -> dict[str, bytes | None]:
     template); names that are not UTF-8, which no template can give, are left out."""
     sources = {}
     for name, entry in walk(folder):
-        if entry.is_file() and name == name.encode("utf-8", "replace").decode("utf-8"):
+        if readable_file(entry) and name == name.encode("utf-8", "replace").decode("utf-8"):
             with open(entry.path, "rb") as stream:
                 data = stream.read(TEMPLATE_BYTES + 1)
             sources[name] = data if len(data) <= TEMPLATE_BYTES else None
     return sources
+
+
+def readable_file(entry: os.DirEntry) -> bool:
+    """Whether an entry is a file, or a link to one; a link that loops is not."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def make_env(templates: Path) -> Environment:

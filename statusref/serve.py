@@ -201,6 +201,21 @@ def watch(config: Config):
     import watchfiles
 
     folders = [str(f) for f in (config.content, config.templates, config.static) if f.is_dir()]
-    changes = watchfiles.watch(*folders, debounce=300, step=50, rust_timeout=200, yield_on_timeout=True, raise_interrupt=False)
+    changes = watchfiles.watch(*folders, watch_filter=inputs_only(config, watchfiles.DefaultFilter()), debounce=300,
+                               step=50, rust_timeout=200, yield_on_timeout=True, raise_interrupt=False)
     next(changes)  # the first batch, empty or not, comes once the watcher runs: nothing after this is missed
     return changes
+
+
+def inputs_only(config: Config, default):
+    """A watch filter that passes what `default` passes, but nothing a build writes: the site folder, its staging
+    folders and lock beside it, and the cache; a build writing inside a watched folder would start the next."""
+    owned = [os.path.realpath(folder) for folder in (config.out, config.cache) if folder]
+    beside = os.path.join(os.path.dirname(owned[0]), f".{os.path.basename(owned[0])}.")
+
+    def wanted(change, path: str) -> bool:
+        """Whether a change is to an input."""
+        real = os.path.realpath(path)
+        mine = real.startswith(beside) or any(real == folder or real.startswith(folder + os.sep) for folder in owned)
+        return default(change, path) and not mine
+    return wanted

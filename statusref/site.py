@@ -147,14 +147,14 @@ def settings(config: Config) -> Settings:
     for folder in (config.templates, config.static):
         if not folder.is_dir():
             raise BuildError(f"folder {folder} not found")
-    root = config.static.resolve()
+    root = Path(os.path.realpath(config.static))
     for path in sorted(config.static.iterdir()):
-        if path.is_symlink() and root not in path.resolve().parents:
+        if path.is_symlink() and root not in Path(os.path.realpath(path)).parents:  # realpath: a link loop is no error
             raise BuildError(f"{path} is a link out of the static folder: not publishing what it points to; copy the file in")
-    inside = config.templates.resolve()
+    inside = Path(os.path.realpath(config.templates))
     for _, entry in walk(config.templates):
         path = Path(entry.path)
-        if entry.is_symlink() and (path.is_dir() or not path.resolve().is_relative_to(inside)):
+        if entry.is_symlink() and (path.is_dir() or not Path(os.path.realpath(path)).is_relative_to(inside)):
             raise BuildError(f"{path} is a link to a folder or out of the templates folder: templates are read from "
                              "the templates folder itself; copy the files in")
     return Settings(config.templates, config.static, shown_date())

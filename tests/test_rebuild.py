@@ -222,3 +222,27 @@ def test_a_template_linked_from_elsewhere_or_a_linked_folder_is_refused(project,
 def test_a_template_linked_to_another_inside_the_folder_is_read(project, tmp_path):
     (project.templates / "also.html").symlink_to(project.templates / "404.html")
     assert build(project).ok
+
+
+@pytest.mark.parametrize("before, after", [(b"", b"\0"), (b"", b"x" * (2 * 1024 * 1024 + 1)), (b"\0", b"")])
+def test_any_change_to_an_included_template_is_a_change_to_every_page(project, rendered, before, after):
+    (project.templates / "sub").mkdir()
+    (project.templates / "sub" / "extra.html").write_bytes(before)
+    edit(project.templates / "base.html", '{% include "_search.html" %}', '{% include "_search.html" %}{% include "sub/extra.html" %}')
+    assert build(project).ok
+    rendered.clear()
+    (project.templates / "sub" / "extra.html").write_bytes(after)
+    if len(after) > 2 * 1024 * 1024:
+        with pytest.raises(render.TemplateSyntaxError, match="over the 2 MB"):
+            build(project)
+    else:
+        assert build(project).ok
+        assert len(rendered) == pages(project)
+
+
+@pytest.mark.parametrize("folder", ["templates", "static"])
+def test_a_link_loop_in_templates_or_static_is_no_error(project, folder):
+    shutil.copytree(Config().static, project.content.parent / "static")
+    config = Config(**{**project.__dict__, "static": project.content.parent / "static"})
+    (getattr(config, folder) / "loop").symlink_to("loop")
+    assert build(config).ok

@@ -244,3 +244,21 @@ def test_a_rebuild_that_fails_for_another_reason_waits_for_the_next_change(tmp_p
     monkeypatch.setattr(statusref.serve, "LOOK_EVERY", 0)
     assert serve(Config(content=content, out=site, static=static, cache=None), 0, True) == 0
     assert capsys.readouterr().err.count("would be written twice") == 1
+
+
+def test_the_watcher_passes_inputs_and_nothing_a_build_writes(tmp_path):
+    import watchfiles
+
+    from statusref.serve import inputs_only
+
+    content = tmp_path / "content"
+    config = Config(content=content, out=content / "site", cache=content / ".cache" / "statusref")
+    wanted = inputs_only(config, lambda change, path: not path.endswith(".pyc"))
+    added = watchfiles.Change.added
+    assert wanted(added, str(content / "a.md")) and wanted(added, str(content / "sites.md"))
+    assert wanted(added, str(content / ".cache" / "notes.md"))  # beside the cache, not in it
+    for path in ("site", "site/404/index.html", ".site.new-x1/index.html", ".site.lock", ".cache/statusref",
+                 ".cache/statusref/pages.json"):
+        assert not wanted(added, str(content / path)), path
+    assert not wanted(added, str(content / "b.pyc"))  # what the default filter leaves out stays out
+    assert inputs_only(Config(content=content, out=tmp_path / "site", cache=None), lambda *_: True)(added, str(content / "a.md"))
