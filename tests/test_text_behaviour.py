@@ -114,6 +114,12 @@ def test_drop_macros_counts_them_and_names_the_first_line():
     assert kept == "Intro\n\nUse 404 or 410.\n`{{kept}}` here\n```\n{{also kept}}\n```\nEnd "
 
 
+@pytest.mark.parametrize("fence", ["```", "~~~"])
+def test_macros_in_fenced_code_of_either_kind_are_kept(fence):
+    text = f"Before\n{fence}\n{{{{kept}}}} {{% also %}}\n{fence}\nAfter {{{{HTTPStatus(404)}}}}"
+    assert drop_macros(text) == (text.replace("{{HTTPStatus(404)}}", "404"), 1, 5)
+
+
 @pytest.mark.parametrize("text", ["Write {%} as it is", "A lone {{} stays", "Braces {} and %}{% stay"])
 def test_marks_that_close_nothing_are_no_macros(text):
     assert drop_macros(text) == (text, 0, 0)
