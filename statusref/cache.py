@@ -2,14 +2,16 @@
 plain JSON keyed by content.
 
 The cache never holds code: it is JSON, signed with the user's own key, checked against the dataclasses it is
-read back into, and versioned by this program's code, its dependencies and its templates. Anything else is
-discarded with one warning.
+read back into, and versioned by this program's code and its dependencies. Anything else is discarded with one
+warning. Templates are not part of the version: nothing kept here is made by them, and each page's record names
+the templates it was rendered from.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
 import hmac
+import importlib.util
 import json
 import os
 import secrets
@@ -23,26 +25,29 @@ from pathlib import Path
 from .writer import MARKER, Made, WriteError, locked, mark, plain_file, write_atomic
 
 PACKAGE = Path(__file__).resolve().parent
-DEPENDENCIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "PyYAML", "ftfy")
+DEPENDENCIES = ("jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "yaml", "ftfy")
 FIRST_VERSION_NAMES = {"parsed", "html.pickle", "jinja", "version"}
 PAGES = "pages.json"
 MAX_FILE = 64 * 1024 * 1024
 
 
-def version(templates: Path | None = None) -> str:
-    """A hash of this program's code, its dependencies' versions and the templates."""
-    from importlib.metadata import PackageNotFoundError, version as installed
-
-    digest = hashlib.sha256()
-    for name in DEPENDENCIES:
-        try:
-            digest.update(f"{name}={installed(name)}\n".encode())
-        except PackageNotFoundError:
-            digest.update(f"{name}=none\n".encode())
-    folders = [PACKAGE] + ([templates] if templates and templates.is_dir() else [])
-    for path in sorted(p for folder in folders for p in folder.iterdir() if p.is_file()):
+def version() -> str:
+    """A hash of this program's code and of the dependencies it runs with."""
+    digest = hashlib.sha256(dependencies().encode("utf-8", "surrogateescape"))
+    for path in sorted(p for p in PACKAGE.iterdir() if p.is_file()):
         digest.update(os.fsencode(path.name) + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def dependencies() -> str:
+    """Each dependency by the file it is imported from and that file's time, which installing another version
+    changes; found without importing it."""
+    lines = []
+    for name in DEPENDENCIES:
+        spec = importlib.util.find_spec(name)
+        origin = Path(spec.origin) if spec and spec.origin else None
+        lines.append(f"{name} {origin} {origin.stat().st_mtime_ns if origin and origin.exists() else 0}\n")
+    return "".join(lines)
 
 
 class Cache:
@@ -52,7 +57,7 @@ class Cache:
     checked-out repository, or is edited by hand, is never believed: its HTML never reaches a page.
     """
 
-    def __init__(self, folder: Path | None = None, templates: Path | None = None, warn=None):
+    def __init__(self, folder: Path | None = None, warn=None):
         """A cache in memory, backed by `folder` when given and usable; `warn(message)` hears of trouble."""
         self.folder: Path | None = None
         self.key = b""
@@ -65,7 +70,7 @@ class Cache:
         if folder:
             try:
                 self.key = signing_key()
-                self.open(Path(folder), templates)
+                self.open(Path(folder))
             except (OSError, ValueError, WriteError) as err:
                 self.trouble(f"cache {folder} cannot be used ({getattr(err, 'strerror', None) or err}); building without a cache")
                 self.folder = None
@@ -76,7 +81,7 @@ class Cache:
             self.warned = True
             self.warn(f"warning: {message}")
 
-    def open(self, folder: Path, templates: Path | None) -> None:
+    def open(self, folder: Path) -> None:
         """Use the folder if this program made it, starting afresh if another version did."""
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             return self.trouble(f"cache {folder} is not a plain folder; building without a cache")
@@ -86,11 +91,11 @@ class Cache:
         if not all(plain_file(folder / n) for n in names & {MARKER, "html.json", PAGES, "version"}) or (folder / "parsed").is_symlink():
             return self.trouble(f"cache {folder} holds links where its files belong; building without a cache")
         folder.mkdir(parents=True, exist_ok=True)
-        stamp, current = folder / "version", version(templates)
+        stamp, current = folder / "version", version()
         found = stamp.read_text(errors="replace")[:100] if plain_file(stamp) else ""
         if found != current:
             if MARKER in names and found:
-                self.trouble(f"cache {folder} was made by another version of the program or its templates; starting it afresh")
+                self.trouble(f"cache {folder} was made by another version of the program; starting it afresh")
             with locked(folder / "store"):
                 clear(folder)
                 mark(folder)
@@ -143,12 +148,7 @@ class Cache:
         for store in stores:
             stale = bool(self.values[store].keys() - self.used[store])
             self.values[store] = {k: v for k, v in self.values[store].items() if k in self.used[store]}
-            if self.folder:
-                try:
-                    with locked(self.folder / "store"):
-                        self.write(store, stale)
-                except (OSError, WriteError) as err:
-                    self.trouble(f"cache {self.folder} cannot be written ({getattr(err, 'strerror', None) or err}); the site is built all the same")
+            self.locked_write(lambda: self.write(store, stale))
             self.used[store], self.made[store] = set(), set()
             if not keep:
                 self.values[store] = {}
@@ -171,13 +171,17 @@ class Cache:
     def keep_pages(self, record: dict[str, Made]) -> None:
         """Keep the record of the pages a build wrote, for the next build to link what it would render the same."""
         self.pages = record
-        if self.folder:
-            body = encode(dict(sorted(record.items())))
-            try:
-                with locked(self.folder / "store"):
-                    write_atomic(self.folder / PAGES, self.signed(body))
-            except (OSError, WriteError) as err:
-                self.trouble(f"cache {self.folder} cannot be written ({getattr(err, 'strerror', None) or err}); the site is built all the same")
+        self.locked_write(lambda: write_atomic(self.folder / PAGES, self.signed(encode(dict(sorted(record.items()))))))
+
+    def locked_write(self, action) -> None:
+        """Run `action`, which writes into the cache folder, under the cache's lock; trouble is only a warning."""
+        if not self.folder:
+            return
+        try:
+            with locked(self.folder / "store"):
+                action()
+        except (OSError, WriteError) as err:
+            self.trouble(f"cache {self.folder} cannot be written ({getattr(err, 'strerror', None) or err}); the site is built all the same")
 
     def signed(self, body: bytes) -> bytes:
         """A cache file's bytes: its signature, a line break, its JSON."""

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib.util
 import json
 import os
 import sys
 from pathlib import Path
 
-from .cache import read_plain, sign, signing_key
+from .cache import dependencies, read_plain, sign, signing_key
 from .writer import marked, write_atomic
 
 RECORD = "last-build.json"
 PACKAGE = Path(__file__).resolve().parent
-DEPENDENCIES = ("jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "yaml", "ftfy")
 
 
-def stats(folder: Path, digest, hidden: bool = False) -> None:
+def stats(folder: Path, digest, hidden: bool = False, skip: str = "") -> None:
     """Feed every file's path, size and times and every folder's path and mode under a folder into a digest, hidden
-    ones left out unless `hidden` (a template may include a hidden file; a site may not hold one)."""
+    ones left out unless `hidden` (a template may include a hidden file; a site may not hold one), and the folder
+    `skip` (a real path: the site, when it is inside an input folder) left out."""
     pending = [(str(folder), "")]
     while pending:
         path, prefix = pending.pop()
@@ -32,16 +31,28 @@ def stats(folder: Path, digest, hidden: bool = False) -> None:
         for entry in entries:
             if (entry.name.startswith(".") and not hidden) or entry.name == "__pycache__":
                 continue
-            try:
-                info = entry.stat(follow_symlinks=False) if entry.is_dir(follow_symlinks=False) else entry.stat()
-            except OSError:
-                continue
-            if entry.is_dir(follow_symlinks=False):  # a folder made or opened up counts; its times do not
-                pending.append((entry.path, prefix + entry.name + "/"))
-                digest.update(f"{prefix}{entry.name}/ {info.st_mode}\0".encode("utf-8", "surrogateescape"))
-                continue
-            stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"  # ctime: no copy can set it
-            digest.update(f"{prefix}{entry.name} {stamp}\0".encode("utf-8", "surrogateescape"))
+            state = stamp(entry, pending, prefix, skip)
+            if state:
+                digest.update(f"{prefix}{entry.name} {state}\0".encode("utf-8", "surrogateescape"))
+
+
+def stamp(entry: os.DirEntry, pending: list, prefix: str, skip: str) -> str:
+    """What identifies an entry's state: a folder's mode (and it is queued to be entered), a file's size and times,
+    a link's own when what it points to is missing or unreadable; nothing for the folder to skip."""
+    try:
+        if entry.is_dir(follow_symlinks=False):  # a folder made or opened up counts; its times do not
+            if skip and os.path.realpath(entry.path) == skip:
+                return ""
+            pending.append((entry.path, prefix + entry.name + "/"))
+            return f"folder {entry.stat(follow_symlinks=False).st_mode}"
+        info = entry.stat()
+    except OSError:  # a dangling link, a link loop, a file gone meanwhile
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            return "gone"
+        return f"link {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
+    return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"  # ctime: no copy can set it
 
 
 def fingerprint(config) -> str:
@@ -49,19 +60,26 @@ def fingerprint(config) -> str:
     digest = hashlib.sha256()
     options = [str(Path(p).resolve()) if p else "" for p in (config.content, config.out, config.templates, config.static)]
     digest.update(repr((options, config.base_url, config.strict, os.environ.get("SOURCE_DATE_EPOCH"), sys.version)).encode())
-    for name in DEPENDENCIES:
-        spec = importlib.util.find_spec(name)
-        origin = Path(spec.origin) if spec and spec.origin else None
-        digest.update(f"{name} {origin.stat().st_mtime_ns if origin and origin.exists() else 0}\0".encode())
+    digest.update(dependencies().encode("utf-8", "surrogateescape"))
+    site = os.path.realpath(site_folder(config))  # the site has a state of its own, and may be inside an input
     for folder in (PACKAGE, Path(config.static), Path(config.content)):
-        stats(folder, digest)
-    stats(Path(config.templates), digest, hidden=True)
+        stats(folder, digest, skip=site)
+    stats(Path(config.templates), digest, hidden=True, skip=site)
     return digest.hexdigest()
 
 
+def site_folder(config) -> Path:
+    """The site folder as a build writes it: `--out a/b/..` is `a`, whatever `a/b` is."""
+    return Path(os.path.abspath(config.out))
+
+
 def output_state(out: Path) -> str:
-    """The output folder as the last build left it: every file's stats, the marker included."""
-    digest = hashlib.sha256(str(marked(out)).encode())
+    """The output folder as the last build left it: its mode, every file's stats, the marker included."""
+    try:
+        mode = os.lstat(out).st_mode
+    except OSError:
+        mode = 0
+    digest = hashlib.sha256(f"{marked(out)} {mode}".encode())
     stats(out, digest, hidden=True)
     return digest.hexdigest()
 
@@ -77,7 +95,7 @@ def unchanged(config) -> dict | None:
         if not hmac.compare_digest(signature, sign(signing_key(), body)):
             return None
         record = json.loads(body)
-        same = record.get("fingerprint") == fingerprint(config) and record.get("output") == output_state(Path(config.out))
+        same = record.get("fingerprint") == fingerprint(config) and record.get("output") == output_state(site_folder(config))
         return record if same and isinstance(record.get("problems"), list) else None
     except (OSError, ValueError, TypeError, AttributeError):
         return None
@@ -91,7 +109,7 @@ def remember(config, summary: dict, inputs: str) -> None:
         folder = Path(config.cache)
         if not marked(folder):
             return
-        record = dict(summary, fingerprint=inputs, output=output_state(Path(config.out)))
+        record = dict(summary, fingerprint=inputs, output=output_state(site_folder(config)))
         body = json.dumps(record, ensure_ascii=False).encode("utf-8")
         write_atomic(folder / RECORD, sign(signing_key(), body) + b"\n" + body)
     except (OSError, ValueError):

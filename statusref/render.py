@@ -18,7 +18,7 @@ from markupsafe import Markup
 from .cache import Cache, cache_key
 from .markup import render_description
 from .model import Compared, Constant, Description, Model, Problem, Source, StatusClass, StatusCode
-from .text import shorten
+from .text import CONTROLS, shorten
 from .urls import Urls
 from .writer import Kept, Made
 
@@ -123,7 +123,7 @@ class Snapshot(BaseLoader):
 
     def get_source(self, environment: Environment, template: str):
         """A template's text as read at the start, and the file it came from; a template error if it is not UTF-8
-        text of at most 2 MB."""
+        text of at most 2 MB, or holds a control character no page may carry."""
         name = "/".join(split_template_path(template))
         if name not in self.sources:
             raise TemplateNotFound(template, f"{template!r} not found in the templates folder {self.folder}")
@@ -131,10 +131,14 @@ class Snapshot(BaseLoader):
         if data is None:
             raise TemplateSyntaxError(f"over the {TEMPLATE_BYTES >> 20} MB a template may hold", 1, filename=path)
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         except UnicodeDecodeError as err:
             raise TemplateSyntaxError("not UTF-8 text", data[: err.start].count(b"\n") + 1, filename=path) from None
-        return text.replace("\r\n", "\n").replace("\r", "\n"), path, lambda: True
+        control = CONTROLS.search(text)
+        if control:
+            line = text.count("\n", 0, control.start()) + 1
+            raise TemplateSyntaxError(f"control character U+{ord(control.group()):04X}: HTML cannot show it", line, filename=path)
+        return text, path, lambda: True
 
 
 def file_digest(data: bytes | None) -> str:
@@ -158,19 +162,11 @@ def read_templates(folder: Path) -> dict[str, bytes | None]:
     template); names that are not UTF-8, which no template can give, are left out."""
     sources = {}
     for name, entry in walk(folder):
-        if readable_file(entry) and name == name.encode("utf-8", "replace").decode("utf-8"):
+        if Path(entry.path).is_file() and name == name.encode("utf-8", "replace").decode("utf-8"):  # a link loop is no file
             with open(entry.path, "rb") as stream:
                 data = stream.read(TEMPLATE_BYTES + 1)
             sources[name] = data if len(data) <= TEMPLATE_BYTES else None
     return sources
-
-
-def readable_file(entry: os.DirEntry) -> bool:
-    """Whether an entry is a file, or a link to one; a link that loops is not."""
-    try:
-        return entry.is_file()
-    except OSError:
-        return False
 
 
 def make_env(templates: Path) -> Environment:
@@ -251,17 +247,17 @@ def render_site(model: Model, urls: Urls, settings: Settings, cache: Cache | Non
     env = make_env(settings.templates)
     html, mentions, problems = describe(model, urls, cache or Cache())
     page = Pager(env, urls, model, settings, html, last)
-    return site_files(page, env, model, urls, settings, html, mentions, progress), problems, page.record
+    return site_files(page, model, urls, settings, html, mentions, progress), problems, page.record
 
 
-def site_files(page, env: Environment, model: Model, urls: Urls, settings: Settings, html: dict, mentions: dict, progress=None):
+def site_files(page, model: Model, urls: Urls, settings: Settings, html: dict, mentions: dict, progress=None):
     """Every file of the site, each rendered when it is asked for: pages, static files, search data, API."""
     paths = []
     for made in pages(page, model, urls, html, mentions, progress):
         paths.append(made[0])
         yield made
     yield from static_files(settings.static, model, urls)
-    yield from machine_files(env, model, urls, settings.date, paths)
+    yield from machine_files(page.env, model, urls, settings.date, paths)
 
 
 def pages(page, model: Model, urls: Urls, html: dict, mentions: dict, progress=None):

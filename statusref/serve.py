@@ -174,7 +174,7 @@ def serve(config: Config, port: int, quiet: bool) -> int:
     gc.enable()  # serving is long-lived: collect between rebuilds
     changes = watch(config)
     served = Served(config.out)
-    cache = Cache(config.cache, config.templates, say)
+    cache = Cache(config.cache, say)
     rebuild(config, cache, served, quiet)
     if not served.version:
         say("error: the first build failed; fix it and run serve again")

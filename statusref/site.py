@@ -18,7 +18,7 @@ from .fresh import fingerprint, remember
 from .merge import build_model
 from .model import Model, Problem
 from .render import Settings, render_site, walk
-from .sources import load_all
+from .sources import load_all, within
 from .urls import Urls
 from .writer import publish, write_bundle, zip_bytes
 
@@ -147,14 +147,14 @@ def settings(config: Config) -> Settings:
     for folder in (config.templates, config.static):
         if not folder.is_dir():
             raise BuildError(f"folder {folder} not found")
-    root = Path(os.path.realpath(config.static))
+    root = os.path.realpath(config.static)  # realpath: a link loop is no error
     for path in sorted(config.static.iterdir()):
-        if path.is_symlink() and root not in Path(os.path.realpath(path)).parents:  # realpath: a link loop is no error
+        if path.is_symlink() and not within(os.path.realpath(path), root):
             raise BuildError(f"{path} is a link out of the static folder: not publishing what it points to; copy the file in")
-    inside = Path(os.path.realpath(config.templates))
+    inside = os.path.realpath(config.templates)
     for _, entry in walk(config.templates):
         path = Path(entry.path)
-        if entry.is_symlink() and (path.is_dir() or not Path(os.path.realpath(path)).is_relative_to(inside)):
+        if entry.is_symlink() and (path.is_dir() or not within(os.path.realpath(path), inside)):
             raise BuildError(f"{path} is a link to a folder or out of the templates folder: templates are read from "
                              "the templates folder itself; copy the files in")
     return Settings(config.templates, config.static, shown_date())
@@ -178,7 +178,7 @@ def run(config: Config, output: Folder, cache: Cache | None = None, progress=Non
     inputs = fingerprint(config) if type(output) is Folder and config.cache else ""
     with collector_paused():
         reused = cache is not None
-        cache = cache or Cache(config.cache, config.templates, say)
+        cache = cache or Cache(config.cache, say)
         model = load_model(config, cache, progress)
         cache.save(reused, ("parsed",))  # each store saved once all of it is made, held on only for a later build
         urls = Urls(config.base_url, output.offline)

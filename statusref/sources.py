@@ -62,7 +62,7 @@ def visit(entry: os.DirEntry, prefix: str, root: str, folders: list) -> list[Fou
     label = shown(entry.path)
     if entry.is_symlink():
         target = os.path.realpath(entry.path)
-        inside = os.path.commonpath([root, target]) == root
+        inside = within(target, root)
         if os.path.isdir(target) or Path(entry.name).suffix.lower() in SUFFIXES:
             if not inside:
                 return [Found(shown(rel), label, None, "links outside the content folder; not read")]
@@ -75,6 +75,11 @@ def visit(entry: os.DirEntry, prefix: str, root: str, folders: list) -> list[Fou
         return []
     trouble = "" if shown(rel) == rel else "file name is not UTF-8 or does not print; rename it"
     return [Found(shown(rel), label, path, trouble)]
+
+
+def within(target: str, root: str) -> bool:
+    """Whether a real path is the real folder `root` or inside it: where a link may point."""
+    return os.path.commonpath([root, target]) == root
 
 
 def read_file(path: Path) -> tuple[bytes, str]:

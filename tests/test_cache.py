@@ -89,7 +89,7 @@ def test_a_cache_of_another_version_is_started_afresh(project):
     cache = project / ".cache" / "statusref"
     (cache / "version").write_text("another version")
     warnings, _ = build_again(project)
-    assert warnings == f"warning: cache .cache/statusref was made by another version of the program or its templates; starting it afresh\n"
+    assert warnings == f"warning: cache .cache/statusref was made by another version of the program; starting it afresh\n"
     assert (cache / "version").read_text() != "another version"
     assert build_again(project)[0] == ""
 

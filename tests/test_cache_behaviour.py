@@ -5,6 +5,7 @@ import pytest
 
 from helpers import tree_hash
 
+from statusref import cache as cache_module
 from statusref.cache import MAX_FILE, Cache, read_plain, signing_key, version
 from statusref.model import Description, Name, Reference, StatusCode
 from statusref.render import Rendered
@@ -120,7 +121,7 @@ def test_a_cache_of_another_version_starts_afresh(tmp_path, stamp, marker, warne
         (folder / MARKER).write_text("made by statusref")
     heard = []
     opened(folder, heard)
-    expected = f"warning: cache {folder} was made by another version of the program or its templates; starting it afresh"
+    expected = f"warning: cache {folder} was made by another version of the program; starting it afresh"
     assert heard == ([expected] if warned else [])
     assert sorted(p.name for p in (folder / "parsed").iterdir()) == ["keep.txt"] if marker else not (folder / "parsed").exists()
     assert not (folder / "jinja").exists()  # the first version's compiled templates are code: never left behind
@@ -145,18 +146,18 @@ def test_a_folder_only_named_like_a_first_version_cache_is_left_alone(tmp_path, 
     assert tree_hash(folder) == before
 
 
-def test_the_version_follows_the_templates(tmp_path):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "page.html").write_text("one")
-    first = version(templates)
-    assert version(templates) == first and len(first) == 64
-    (templates / "page.html").write_text("two")
-    assert version(templates) != first
-    assert version(None) != first
-    second = version(templates)
-    (templates / os.fsdecode(b"caf\xe9.txt")).write_text("a name that is not UTF-8")
-    assert version(templates) != second
+def test_the_version_follows_the_program_and_not_the_templates(tmp_path, monkeypatch):
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "module.py").write_text("one")
+    monkeypatch.setattr(cache_module, "PACKAGE", program)
+    first = version()
+    assert version() == first and len(first) == 64
+    (program / "module.py").write_text("two")
+    assert version() != first
+    second = version()
+    (program / os.fsdecode(b"caf\xe9.txt")).write_text("a name that is not UTF-8")
+    assert version() != second
 
 
 def test_read_plain_refuses_files_past_the_limit(tmp_path):

@@ -51,6 +51,17 @@ def test_nothing_changed_is_said_and_no_cache_neither_reads_nor_writes(project, 
     assert lines(capsys.readouterr().out) == ["Built into other: 10 pages, 2 codes, 0 warnings"]
 
 
+@pytest.mark.parametrize("out", ["content/site", "gone/../site"])
+def test_nothing_changed_is_said_of_a_site_inside_the_content_or_named_through_dot_dot(project, capsys, out):
+    main(["--out", out])
+    capsys.readouterr()
+    assert main(["--out", out]) == 0
+    assert lines(capsys.readouterr().out) == [f"Built into {out}: nothing changed, 10 pages, 2 codes, 0 warnings"]
+    (project / os.path.normpath(out) / "index.html").write_text("edited")
+    assert main(["--out", out]) == 0
+    assert lines(capsys.readouterr().out) == [f"Built into {out}: 10 pages, 2 codes, 0 warnings"]
+
+
 def test_no_cache_makes_no_cache_folder(project, capsys):
     assert main(["--no-cache"]) == 0
     assert not (project / ".cache").exists()
@@ -212,6 +223,17 @@ def test_a_template_that_is_not_utf8_names_its_file_and_line(project, capsys):
     (templates / "parts" / "note.txt").write_bytes(b"fine\nfine\n\xe9t\xe9\n")
     assert main(["--templates", str(templates), "--no-cache"]) == 2
     assert capsys.readouterr().err == f"{templates / 'parts' / 'note.txt'}:3: template error: not UTF-8 text\n"
+
+
+@pytest.mark.parametrize("control", ["\x1b", "\x07", "\x00", "\x7f", "\x85"])
+def test_a_template_holding_a_control_character_names_its_file_and_line(project, capsys, control):
+    templates = project / "templates"
+    shutil.copytree(Config().templates, templates)
+    (templates / "code.html").write_text("{% extends 'base.html' %}\r\n\tfine\f\n" + control + "\n", newline="")
+    assert main(["--templates", str(templates), "--no-cache"]) == 2
+    message = f"control character U+{ord(control):04X}: HTML cannot show it"
+    assert capsys.readouterr().err == f"{templates / 'code.html'}:3: template error: {message}\n"
+    assert not (project / "site").exists()
 
 
 def test_files_in_templates_that_no_template_reads_may_be_anything(project, capsys):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from helpers import touched
+from statusref.cache import version
 from statusref.config import Config
 from statusref.fresh import RECORD, fingerprint, output_state, remember, unchanged
 from statusref.writer import MARKER
@@ -37,11 +38,33 @@ def config(tmp_path, monkeypatch) -> Config:
     lambda c: (c.templates / ".part.html").write_text("a hidden template can be included"),
     lambda c: (c.static / "new.js").write_text(""),
     lambda c: same_size_and_time(c.content / "codes.md", "- 404 Not Found: GONE.\n"),
+    lambda c: (c.content / "gone.md").symlink_to(c.content / "missing.md"),
+    lambda c: (c.templates / "loop.html").symlink_to(c.templates / "loop.html"),
+    lambda c: (c.static / "gone.css").symlink_to("nowhere.css"),
 ])
 def test_any_change_to_an_input_changes_the_fingerprint(config, change):
     before = fingerprint(config)
     change(config)
     assert fingerprint(config) != before
+
+
+def test_a_dangling_link_counts_by_the_link_until_it_points_somewhere(config):
+    (config.content / "later.md").symlink_to(config.content / "missing.md")
+    dangling = fingerprint(config)
+    assert fingerprint(config) == dangling
+    (config.content / "missing.md").write_text("- 410 Gone: gone for good.\n")
+    assert fingerprint(config) != dangling
+
+
+def test_a_site_folder_inside_an_input_is_left_to_the_output_state(config):
+    inside = replace(config, out=config.content / "site")
+    (inside.out).mkdir()
+    before = fingerprint(inside)
+    (inside.out / "index.html").write_text("a page")
+    (inside.out / "404").mkdir()
+    assert fingerprint(inside) == before
+    (config.content / "site-notes").mkdir()
+    assert fingerprint(inside) != before
 
 
 def test_the_build_date_counts(config, monkeypatch):
@@ -100,7 +123,7 @@ def test_a_missing_dependency_is_no_trouble(config, monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "yaml", "ftfy"])
-def test_upgrading_any_dependency_counts(config, name, tmp_path, monkeypatch):
+def test_upgrading_any_dependency_counts_and_changes_the_cache_version(config, name, tmp_path, monkeypatch):
     module = tmp_path / f"{name}.py"
     module.write_text("")
     real = importlib.util.find_spec
@@ -110,9 +133,10 @@ def test_upgrading_any_dependency_counts(config, name, tmp_path, monkeypatch):
         return importlib.util.spec_from_file_location(wanted, module) if wanted == name else real(wanted, *args)
 
     monkeypatch.setattr(importlib.util, "find_spec", find)
-    before = fingerprint(config)
+    before, program = fingerprint(config), version()
     touched(module)
     assert fingerprint(config) != before
+    assert version() != program  # and the cache starts afresh
 
 
 def test_the_output_state_sees_edits_and_the_marker(config):
@@ -143,6 +167,20 @@ def test_the_output_state_sees_hidden_files_and_folders(config, change):
     before = output_state(config.out)
     change(config.out)
     assert output_state(config.out) != before
+
+
+def test_the_output_state_sees_the_site_folders_own_mode(config):
+    before = output_state(config.out)
+    os.chmod(config.out, 0o700)
+    assert output_state(config.out) != before
+
+
+def test_an_out_through_a_missing_folder_and_dot_dot_is_the_folder_a_build_writes(config):
+    through = replace(config, out=config.out / "missing" / "..")
+    remember(through, {"pages": 3, "codes": 1, "problems": []}, fingerprint(through))
+    assert unchanged(through) is not None
+    touched(config.out / "index.html")
+    assert unchanged(through) is None
 
 
 def test_a_remembered_build_is_unchanged_until_something_changes(config):

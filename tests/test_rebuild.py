@@ -8,7 +8,7 @@ import pytest
 
 from helpers import CONTENT, tree_hash
 
-from statusref import render
+from statusref import render, site, sources
 from statusref.cache import PAGES, Cache
 from statusref.config import Config
 from statusref.site import BuildError, build, bundle
@@ -157,7 +157,7 @@ def test_a_record_of_pages_not_signed_here_is_not_believed(project, rendered):
     signature, _, body = record.read_bytes().partition(b"\n")
     record.write_bytes(b"0" * len(signature) + b"\n" + body)
     heard = []
-    assert Cache(project.cache, project.templates, heard.append).pages == {}
+    assert Cache(project.cache, heard.append).pages == {}
     assert "not signed here" in heard[0]
     describe_404_otherwise(project)
     assert build(project).ok
@@ -186,6 +186,20 @@ def test_a_page_whose_mode_was_changed_is_written_anew(project):
     describe_404_otherwise(project)
     assert build(project).ok
     assert stat.S_IMODE(page.stat().st_mode) == 0o644
+
+
+def test_a_template_change_parses_no_source_again(project, monkeypatch):
+    parsed = []
+    real = sources.parse_read
+    monkeypatch.setattr(sources, "parse_read", lambda read: parsed.append(read.found.rel) or real(read))
+    change_a_template(project)
+    heard = []
+    monkeypatch.setattr(site, "say", heard.append)
+    assert build(project).ok
+    assert parsed == [] and heard == []
+    describe_404_otherwise(project)
+    assert build(project).ok
+    assert parsed == ["status-table.md"]
 
 
 def test_templates_are_read_once_as_a_build_starts(project, tmp_path, monkeypatch):
@@ -224,7 +238,7 @@ def test_a_template_linked_to_another_inside_the_folder_is_read(project, tmp_pat
     assert build(project).ok
 
 
-@pytest.mark.parametrize("before, after", [(b"", b"\0"), (b"", b"x" * (2 * 1024 * 1024 + 1)), (b"\0", b"")])
+@pytest.mark.parametrize("before, after", [(b"", b"\x0c"), (b"", b"x" * (2 * 1024 * 1024 + 1)), (b"\x0c", b"")])
 def test_any_change_to_an_included_template_is_a_change_to_every_page(project, rendered, before, after):
     (project.templates / "sub").mkdir()
     (project.templates / "sub" / "extra.html").write_bytes(before)
