@@ -13,6 +13,7 @@ measured by one cold build at each of the memory sizes.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -117,6 +118,7 @@ def measure(name: str, content: Path, runs: int) -> dict:
         "markdown": statistics.median(markdown),
         "memory": max(peak_mb),
         "site": out,
+        "content": content,
     }
 
 
@@ -184,6 +186,32 @@ def memory(sizes: list[int]) -> None:
               f"{early * 1000:.1f} MB before (at most {TARGETS['memory_growth']}x)  {verdict(ok, 'memory growth')}")
 
 
+def mkdocs(measured: list[dict], runs: int) -> None:
+    """The same content through MkDocs, side by side with our cold builds, when MkDocs is installed; no target."""
+    import importlib.util
+
+    if importlib.util.find_spec("mkdocs") is None:
+        print("\nMkDocs is not installed here: `.venv/bin/pip install -e '.[bench]'` adds it, to build the same content with it side by side.")
+        return
+    from importlib.metadata import version
+
+    print(f"\nThe same content through MkDocs {version('mkdocs')} (a page per document, its default theme), median of {runs}:")
+    for ours in measured:
+        name, content = ours["name"], ours["content"]
+        place = WORK / f"mkdocs-{name}"
+        shutil.rmtree(place, ignore_errors=True)
+        place.mkdir(parents=True)
+        config = place / "mkdocs.yml"
+        config.write_text(f"site_name: HTTP status codes\ndocs_dir: {json.dumps(str(content))}\nsite_dir: site\n")
+        times = []
+        for _ in range(runs):
+            shutil.rmtree(place / "site", ignore_errors=True)
+            times.append(run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], place)[0])
+        pages = sum(1 for _ in (place / "site").rglob("*.html"))
+        print(f"  {name:<16}MkDocs {statistics.median(times):.3f} s for {pages} pages; "
+              f"this generator cold {ours['cold']:.3f} s for {ours['pages']} pages")
+
+
 def machine() -> str:
     """The machine the figures were measured on."""
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -240,6 +268,7 @@ def main() -> int:
     print(f"  largest code page ({w['page'][0]}) at most {TARGETS['page_kb']} KB: {w['page'][1]:.1f} KB  {verdict(w['page'][1] <= TARGETS['page_kb'], 'page')}")
     print(f"  all CSS and JavaScript at most {TARGETS['css_js_kb']} KB: {w['css_js']:.1f} KB  {verdict(w['css_js'] <= TARGETS['css_js_kb'], 'css_js')}")
     print(f"  search data at most {TARGETS['search_kb']} KB: {w['search']:.1f} KB  {verdict(w['search'] <= TARGETS['search_kb'], 'search')}")
+    mkdocs([real, results[-1]], args.runs)
     memory([int(n) for n in args.memory_sizes.split(",")])
     pathological(args.runs)
     if MISSED:
