@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import importlib.util
 import json
 import os
 import secrets
@@ -25,7 +24,6 @@ from pathlib import Path
 from .writer import MARKER, Made, WriteError, locked, mark, plain_file, write_atomic
 
 PACKAGE = Path(__file__).resolve().parent
-DEPENDENCIES = ("jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "yaml", "ftfy")
 FIRST_VERSION_NAMES = {"parsed", "html.pickle", "jinja", "version"}
 PAGES = "pages.json"
 MAX_FILE = 64 * 1024 * 1024
@@ -33,21 +31,12 @@ MAX_FILE = 64 * 1024 * 1024
 
 def version() -> str:
     """A hash of this program's code and of the dependencies it runs with."""
-    digest = hashlib.sha256(dependencies().encode("utf-8", "surrogateescape"))
+    from .fresh import dependencies  # which imports this module
+
+    digest = hashlib.sha256(dependencies().encode())
     for path in sorted(p for p in PACKAGE.iterdir() if p.is_file()):
         digest.update(os.fsencode(path.name) + b"\0" + path.read_bytes())
     return digest.hexdigest()
-
-
-def dependencies() -> str:
-    """Each dependency by the file it is imported from and that file's time, which installing another version
-    changes; found without importing it."""
-    lines = []
-    for name in DEPENDENCIES:
-        spec = importlib.util.find_spec(name)
-        origin = Path(spec.origin) if spec and spec.origin else None
-        lines.append(f"{name} {origin} {origin.stat().st_mtime_ns if origin and origin.exists() else 0}\n")
-    return "".join(lines)
 
 
 class Cache:

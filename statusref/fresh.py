@@ -4,32 +4,35 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib.util
 import json
 import os
 import sys
 from pathlib import Path
 
-from .cache import dependencies, read_plain, sign, signing_key
+from .cache import read_plain, sign, signing_key
 from .writer import marked, write_atomic
 
 RECORD = "last-build.json"
+DEPENDENCIES = ("jinja2", "markupsafe", "markdown_it", "mdurl", "mdit_py_plugins", "yaml", "ftfy")
 PACKAGE = Path(__file__).resolve().parent
 
 
-def stats(folder: Path, digest, hidden: bool = False, skip: str = "") -> None:
+def stats(folder: Path, digest, hidden: bool = False, skip: str = "", code: bool = False) -> None:
     """Feed every file's path, size and times and every folder's path and mode under a folder into a digest, hidden
-    ones left out unless `hidden` (a template may include a hidden file; a site may not hold one), and the folder
-    `skip` (a real path: the site, when it is inside an input folder) left out."""
+    ones left out unless `hidden` (a template may include a hidden file; a site may not hold one), the folder
+    `skip` (a real path: the site, when it is inside an input folder) left out, and in a folder of Python `code`
+    the bytecode Python writes there as it imports."""
     pending = [(str(folder), "")]
     while pending:
         path, prefix = pending.pop()
         try:
             entries = sorted(os.scandir(path), key=lambda e: e.name)
         except OSError:
-            digest.update(f"unreadable {prefix}\0".encode())
+            digest.update(f"unreadable {prefix}\0".encode("utf-8", "surrogateescape"))
             continue
         for entry in entries:
-            if (entry.name.startswith(".") and not hidden) or entry.name == "__pycache__":
+            if (entry.name.startswith(".") and not hidden) or (code and entry.name == "__pycache__"):
                 continue
             state = stamp(entry, pending, prefix, skip)
             if state:
@@ -58,13 +61,33 @@ def stamp(entry: os.DirEntry, pending: list, prefix: str, skip: str) -> str:
 def fingerprint(config) -> str:
     """What a build's result depends on: options, environment, program, dependencies and every input file."""
     digest = hashlib.sha256()
-    options = [str(Path(p).resolve()) if p else "" for p in (config.content, config.out, config.templates, config.static)]
+    options = [os.path.realpath(p) if p else "" for p in (config.content, config.out, config.templates, config.static)]
     digest.update(repr((options, config.base_url, config.strict, os.environ.get("SOURCE_DATE_EPOCH"), sys.version)).encode())
-    digest.update(dependencies().encode("utf-8", "surrogateescape"))
+    digest.update(dependencies().encode())
+    stats(PACKAGE, digest, code=True)
     site = os.path.realpath(site_folder(config))  # the site has a state of its own, and may be inside an input
-    for folder in (PACKAGE, Path(config.static), Path(config.content)):
+    for folder in (Path(config.static), Path(config.content)):
         stats(folder, digest, skip=site)
     stats(Path(config.templates), digest, hidden=True, skip=site)
+    return digest.hexdigest()
+
+
+def dependencies() -> str:
+    """A digest of every file of every dependency (path, size, times, inode), which installing another version
+    or editing one changes; found without importing any."""
+    digest = hashlib.sha256()
+    for name in DEPENDENCIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec and spec.origin else ""
+        digest.update(f"{name} {origin}\0".encode("utf-8", "surrogateescape"))
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            stats(Path(folder), digest, code=True)
+        holder = Path(origin)
+        while origin and not holder.exists() and holder != holder.parent:  # a module inside a zip: the zip
+            holder = holder.parent
+        if origin and holder.is_file():
+            info = holder.stat()
+            digest.update(f"{holder} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}\0".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

@@ -11,7 +11,9 @@ from functools import cached_property
 from itertools import islice
 from pathlib import Path
 
-from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound, TemplateSyntaxError, select_autoescape
+from jinja2 import (
+    BaseLoader, Environment, StrictUndefined, TemplateNotFound, TemplateRuntimeError, TemplateSyntaxError, select_autoescape,
+)
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
@@ -28,6 +30,7 @@ RELATED_PAIRS = (
     (408, 504), (412, 428), (413, 414), (413, 431), (429, 503), (500, 501), (500, 503), (502, 504),
 )
 TEMPLATE_BYTES = 2 * 1024 * 1024
+TEMPLATE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 but tab, LF, CR (XML forbids FF); DEL; C1
 API_VERSION = 2  # 2: protocol facts, constants, vendors' meanings and comparisons
 WORD = re.compile("[a-z]{4,}")
 STOP_WORDS = {"that", "this", "with", "from", "have", "been", "will", "when", "which", "there", "their", "than", "then",
@@ -133,12 +136,25 @@ class Snapshot(BaseLoader):
         try:
             text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         except UnicodeDecodeError as err:
-            raise TemplateSyntaxError("not UTF-8 text", data[: err.start].count(b"\n") + 1, filename=path) from None
-        control = CONTROLS.search(text)
+            before = data[: err.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            raise TemplateSyntaxError("not UTF-8 text", before.count(b"\n") + 1, filename=path) from None
+        control = TEMPLATE_CONTROLS.search(text)
         if control:
-            line = text.count("\n", 0, control.start()) + 1
-            raise TemplateSyntaxError(f"control character U+{ord(control.group()):04X}: HTML cannot show it", line, filename=path)
+            raise TemplateSyntaxError(control_message(control.group()), text.count("\n", 0, control.start()) + 1, filename=path)
         return text, path, lambda: True
+
+
+def control_message(character: str) -> str:
+    """What is wrong with a control character in a template or in what it outputs."""
+    return f"control character U+{ord(character):04X}: no page may carry it (HTML cannot show it, XML forbids it)"
+
+
+def without_controls(value):
+    """What a template outputs, if it holds no control character that sources never hold either (sources may keep a
+    form feed); else a template error at the line that output it."""
+    if isinstance(value, str) and not value.isprintable() and CONTROLS.search(value):
+        raise TemplateRuntimeError(control_message(CONTROLS.search(value).group()))
+    return value
 
 
 def file_digest(data: bytes | None) -> str:
@@ -177,6 +193,7 @@ def make_env(templates: Path) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=without_controls,
     )
     env.globals["words"] = WORDS
     env.filters["shorten"] = shorten

@@ -60,9 +60,15 @@ class Folder:
         """Whether to write, given the problems found."""
         return not (strict and problems)
 
-    def write(self, files) -> None:
-        """Publish the files, each written as it is rendered."""
-        publish(files, self.out, say, self.published)
+    def write(self, files, then=None) -> None:
+        """Publish the files, each written as it is rendered; `then()`, if given, runs under the folder's lock once
+        they are in place, so that no other build's site comes between."""
+        def done() -> None:
+            """The new site is in place, its lock still held."""
+            self.published()
+            if then:
+                then()
+        publish(files, self.out, say, done)
 
     def published(self) -> None:
         """Called under the lock once the new site is in place."""
@@ -74,8 +80,8 @@ class Bundle(Folder):
     offline = True
     replaces = False
 
-    def write(self, files) -> None:
-        """Write the zip, dated by SOURCE_DATE_EPOCH or 1980-01-01."""
+    def write(self, files, then=None) -> None:
+        """Write the zip, dated by SOURCE_DATE_EPOCH or 1980-01-01; a zip is no site, so nothing follows."""
         epoch = source_epoch()
         stamp = utc(max(epoch, 315532800)).timetuple()[:6] if epoch else (1980, 1, 1, 0, 0, 0)
         write_bundle(self.out, zip_bytes(files, BUNDLE_FOLDER, stamp), say)
@@ -90,8 +96,8 @@ class Nothing(Folder):
         """A check passes only without problems."""
         return not problems
 
-    def write(self, files) -> None:
-        """Render every file and write none."""
+    def write(self, files, then=None) -> None:
+        """Render every file and write none; nothing follows."""
         files.drain()
 
 
@@ -162,7 +168,7 @@ def settings(config: Config) -> Settings:
 
 def outside_inputs(config: Config, out: Path) -> None:
     """Refuse an output folder that holds the content, templates, static files or cache: replacing it would delete them."""
-    where = Path(os.path.realpath(out))
+    where = Path(os.path.realpath(os.path.abspath(out)))  # the folder the writer writes: `a/b/..` is `a`
     for name, folder in (("content", config.content), ("templates", config.templates), ("static", config.static),
                          ("cache", config.cache)):
         inside = Path(os.path.realpath(folder)) if folder and Path(folder).exists() else None
@@ -188,15 +194,18 @@ def run(config: Config, output: Folder, cache: Cache | None = None, progress=Non
         problems = tuple(sorted(model.problems + tuple(found), key=lambda p: (p.path, p.line, p.message)))
         ok = output.wanted(problems, config.strict)
         files = Counted(rendered)
+
+        def kept() -> None:
+            """Under the site's lock, the new site in place: what the next build needs to link unchanged pages and
+            to see that nothing changed."""
+            cache.keep_pages(record)
+            if inputs:
+                summary = {"pages": files.pages, "codes": len(model.codes), "problems": [str(p) for p in problems]}
+                remember(config, summary, inputs)
         if ok:
-            output.write(files)
-            if output.replaces:
-                cache.keep_pages(record)
+            output.write(files, kept if output.replaces else None)
         else:
             files.drain()
-    if ok and inputs:
-        summary = {"pages": files.pages, "codes": len(model.codes), "problems": [str(p) for p in problems]}
-        remember(config, summary, inputs)
     return Result(model, files.pages, ok, time.perf_counter() - started, problems)
 
 

@@ -256,7 +256,7 @@ def locked(out: Path, say=None):
 def publish(files: list[tuple[str, bytes]], out: Path, say=None, published=None) -> None:
     """Write every file into a new folder beside `out`, then put it in `out`'s place, under the folder's lock.
 
-    `published()`, if given, runs once the new site is in place, still under the lock.
+    `published()`, if given, runs once the new site is in place and the old one removed, still under the lock.
     """
     out = Path(os.path.abspath(out))
     check_replaceable(out)
@@ -274,12 +274,12 @@ def publish(files: list[tuple[str, bytes]], out: Path, say=None, published=None)
             writer.write(WRITTEN, (json.dumps(sorted(writer.written)) + "\n").encode("ascii"))
             check_replaceable(out)  # nothing was added to the old site while the new one was written
             swap_in(fresh, out)
-            if published:
-                published()
         finally:
             if fresh.is_dir() and not fresh.is_symlink() and not any(fresh.iterdir()):
                 fresh.rmdir()  # the empty folder that stood where the site now is
             remove_owned(fresh)
+        if published:  # once the old site is gone: removing it changed the link counts of the pages it shared
+            published()
 
 
 def remove_leftovers(out: Path) -> None:

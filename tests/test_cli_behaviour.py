@@ -124,6 +124,16 @@ def test_a_site_folder_holding_an_input_is_never_built_over(project, capsys, inp
     assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
 
 
+def test_an_out_through_a_link_and_dot_dot_is_judged_as_the_folder_written(project, capsys, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "deep"
+    elsewhere.mkdir()
+    (project / "content" / "link").symlink_to(elsewhere)
+    assert main(["--no-cache", "--out", "content/link/.."]) == 2  # the writer would write into content/ itself
+    assert capsys.readouterr().err == ("error: --out content/link/.. holds the content folder content: building there "
+                                       "would delete it; choose another --out\n")
+    assert sorted(p.name for p in (project / "content").iterdir()) == ["codes.md", "link"]
+
+
 @pytest.mark.parametrize("target", ["/", ".", "dist"])
 def test_a_bundle_into_a_folder_is_refused_without_a_lock_beside_it(project, capsys, target):
     (project / "dist").mkdir()
@@ -225,15 +235,34 @@ def test_a_template_that_is_not_utf8_names_its_file_and_line(project, capsys):
     assert capsys.readouterr().err == f"{templates / 'parts' / 'note.txt'}:3: template error: not UTF-8 text\n"
 
 
-@pytest.mark.parametrize("control", ["\x1b", "\x07", "\x00", "\x7f", "\x85"])
+@pytest.mark.parametrize("control", ["\x1b", "\x07", "\x00", "\x0c", "\x7f", "\x85"])
 def test_a_template_holding_a_control_character_names_its_file_and_line(project, capsys, control):
     templates = project / "templates"
     shutil.copytree(Config().templates, templates)
-    (templates / "code.html").write_text("{% extends 'base.html' %}\r\n\tfine\f\n" + control + "\n", newline="")
+    (templates / "code.html").write_text("{% extends 'base.html' %}\r\n\tfine \u2028 é\n" + control + "\n", newline="")
     assert main(["--templates", str(templates), "--no-cache"]) == 2
-    message = f"control character U+{ord(control):04X}: HTML cannot show it"
+    message = f"control character U+{ord(control):04X}: no page may carry it (HTML cannot show it, XML forbids it)"
     assert capsys.readouterr().err == f"{templates / 'code.html'}:3: template error: {message}\n"
     assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("expression", ['"\\x01"', '"%c"|format(7)', '"a\\u0085"'])
+def test_a_template_that_outputs_a_control_character_names_its_file_and_line(project, capsys, expression):
+    templates = project / "templates"
+    shutil.copytree(Config().templates, templates)
+    (templates / "404.html").write_text("{% extends 'base.html' %}\n{% block main %}\n<p>{{ 'fine' }}\n{{ " + expression + " }}</p>\n{% endblock %}\n")
+    assert main(["--templates", str(templates), "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{templates / '404.html'}:4: template error: control character U+00") and err.count("\n") == 1
+    assert not (project / "site").exists()
+
+
+def test_bytes_that_are_not_utf8_are_found_at_their_line_whatever_the_line_endings(project, capsys):
+    templates = project / "templates"
+    shutil.copytree(Config().templates, templates)
+    (templates / "code.html").write_bytes(b"{% extends 'base.html' %}\r\rfine\r\nfine\n\xff\n")
+    assert main(["--templates", str(templates), "--no-cache"]) == 2
+    assert capsys.readouterr().err == f"{templates / 'code.html'}:5: template error: not UTF-8 text\n"
 
 
 def test_files_in_templates_that_no_template_reads_may_be_anything(project, capsys):

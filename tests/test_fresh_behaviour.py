@@ -9,7 +9,8 @@ import pytest
 from helpers import touched
 from statusref.cache import version
 from statusref.config import Config
-from statusref.fresh import RECORD, fingerprint, output_state, remember, unchanged
+from statusref import fresh
+from statusref.fresh import RECORD, dependencies, fingerprint, output_state, remember, unchanged
 from statusref.writer import MARKER
 
 
@@ -88,12 +89,72 @@ def test_a_source_that_is_a_link_counts_by_what_it_links_to(config):
     assert fingerprint(config) != before
 
 
-def test_hidden_files_and_bytecode_do_not_count(config):
+def test_hidden_files_and_the_programs_bytecode_do_not_count(config, tmp_path, monkeypatch):
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "module.py").write_text("")
+    monkeypatch.setattr(fresh, "PACKAGE", program)
     before = fingerprint(config)
     (config.content / ".notes.md.swp").write_text("editor state")
-    (config.content / "__pycache__").mkdir()
-    (config.content / "__pycache__" / "x.pyc").write_text("")
+    (program / "__pycache__").mkdir()
+    (program / "__pycache__" / "module.pyc").write_text("")
     assert fingerprint(config) == before
+    (program / "module.py").write_text("changed")
+    assert fingerprint(config) != before
+
+
+@pytest.mark.parametrize("folder", ["content", "templates", "static"])
+def test_a_folder_named_pycache_among_the_inputs_counts(config, folder):
+    before = fingerprint(config)
+    (getattr(config, folder) / "__pycache__").mkdir()
+    (getattr(config, folder) / "__pycache__" / "x.md").write_text("### 299 Foo Bar\n")
+    assert fingerprint(config) != before
+
+
+def test_a_folder_named_pycache_in_the_site_counts(config):
+    before = output_state(config.out)
+    (config.out / "__pycache__").mkdir()
+    assert output_state(config.out) != before
+
+
+def test_a_dependency_counts_by_each_of_its_files_and_a_zip_by_itself(config, tmp_path, monkeypatch):
+    package = tmp_path / "deps" / "markdown_it"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "renderer.py").write_text("one")
+    archive = tmp_path / "deps.zip"
+    archive.write_bytes(b"zip one")
+    real = importlib.util.find_spec
+
+    def find(wanted, *args):
+        """markdown_it as a folder of files, mdurl from inside a zip."""
+        if wanted == "markdown_it":
+            return importlib.util.spec_from_file_location(wanted, package / "__init__.py", submodule_search_locations=[str(package)])
+        if wanted == "mdurl":
+            return importlib.util.spec_from_loader(wanted, None, origin=str(archive / "mdurl" / "__init__.py"))
+        return real(wanted, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find)
+    seen = {dependencies()}
+    (package / "renderer.py").write_text("two")
+    seen.add(dependencies())
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "renderer.pyc").write_text("")
+    assert dependencies() in seen
+    archive.write_bytes(b"zip two")
+    seen.add(dependencies())
+    assert len(seen) == 3
+
+
+def test_an_unreadable_folder_whose_name_is_not_utf8_counts_as_such(config, monkeypatch):
+    name = os.fsdecode(b"b\xffad")
+    (config.content / name).mkdir()
+    real = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
+                        if str(path).endswith(name) else real(path))
+    unreadable = fingerprint(config)
+    monkeypatch.setattr(os, "scandir", real)
+    assert fingerprint(config) != unreadable
 
 
 def test_an_unreadable_folder_counts_as_such(config, monkeypatch):
@@ -122,7 +183,7 @@ def test_a_missing_dependency_is_no_trouble(config, monkeypatch):
     assert unchanged(config) is not None
 
 
-@pytest.mark.parametrize("name", ["jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "yaml", "ftfy"])
+@pytest.mark.parametrize("name", ["jinja2", "markupsafe", "markdown_it", "mdurl", "mdit_py_plugins", "yaml", "ftfy"])
 def test_upgrading_any_dependency_counts_and_changes_the_cache_version(config, name, tmp_path, monkeypatch):
     module = tmp_path / f"{name}.py"
     module.write_text("")

@@ -188,6 +188,27 @@ def test_a_page_whose_mode_was_changed_is_written_anew(project):
     assert stat.S_IMODE(page.stat().st_mode) == 0o644
 
 
+def test_the_records_for_the_next_build_are_kept_under_the_site_lock(project, monkeypatch):
+    import fcntl
+
+    held = []
+
+    def lock_held(*args):
+        """Whether another holder could take the site's lock now."""
+        with open(project.out.with_name(f".{project.out.name}.lock"), "rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held.append(False)
+            except BlockingIOError:
+                held.append(True)
+
+    monkeypatch.setattr(site, "remember", lock_held)
+    monkeypatch.setattr(Cache, "keep_pages", lock_held)
+    describe_404_otherwise(project)
+    assert build(project).ok
+    assert held == [True, True]
+
+
 def test_a_template_change_parses_no_source_again(project, monkeypatch):
     parsed = []
     real = sources.parse_read
@@ -238,7 +259,7 @@ def test_a_template_linked_to_another_inside_the_folder_is_read(project, tmp_pat
     assert build(project).ok
 
 
-@pytest.mark.parametrize("before, after", [(b"", b"\x0c"), (b"", b"x" * (2 * 1024 * 1024 + 1)), (b"\x0c", b"")])
+@pytest.mark.parametrize("before, after", [(b"", b"\t"), (b"", b"x" * (2 * 1024 * 1024 + 1)), (b"\t", b"")])
 def test_any_change_to_an_included_template_is_a_change_to_every_page(project, rendered, before, after):
     (project.templates / "sub").mkdir()
     (project.templates / "sub" / "extra.html").write_bytes(before)

@@ -34,6 +34,8 @@ def doc(role: str, body: str, more: str = "") -> bytes:
      [Fact(code=204, headers=(), content=False, cacheable=False, origin="RFC 9110", line=6)], []),
     ("facts", "", "| Code | Headers | Content | Cacheable | Reference |\n|---|---|---|---|---|\n| 204 | none | never | no | RFC 9110 |\n",
      [Fact(code=204, headers=(), content=False, cacheable=False, origin="RFC 9110", line=6)], []),
+    ("facts", "", "| Code | Header | Content | Cached | Section |\n|---|---|---|---|---|\n| 204 | none | never | no | RFC 9110 |\n",
+     [Fact(code=204, headers=(), content=False, cacheable=False, origin="RFC 9110", line=6)], []),
     ("vendor", "vendor: nginx\n", "| Code | Phrase | Means |\n|---|---|---|\n| 444 | No Response | Drops it. |\n",
      [Meaning(444, "No Response", "Drops it.", 7)], []),
     ("facts", "", "| Code | Headers |\n|---|---|\n| 301 | Location |\n", [],
