@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from statusref.model import Problem
-from statusref.serve import CSP, RELOAD_JS, Handler, Served, serve, well_escaped
+from statusref.serve import CSP, RELOAD_JS, Handler, Served, serve, well_escaped, with_reload
 from statusref.site import Config
 
 PAGE = f'<html><head><meta http-equiv="Content-Security-Policy" content="{CSP}"></head><body>Home</body></html>'
@@ -262,3 +262,10 @@ def test_the_watcher_passes_inputs_and_nothing_a_build_writes(tmp_path):
         assert not wanted(added, str(content / path)), path
     assert not wanted(added, str(content / "b.pyc"))  # what the default filter leaves out stays out
     assert inputs_only(Config(content=content, out=tmp_path / "site", cache=None), lambda *_: True)(added, str(content / "a.md"))
+
+
+def test_the_reload_script_is_added_once_before_the_first_end_of_body():
+    page = f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><p>x</p></body><!-- </body> --></html>'.encode()
+    reloading = with_reload(page)
+    assert reloading.count(b"reload.js") == 1 and reloading.count(b"connect-src") == 1
+    assert reloading.endswith(b'<p>x</p><script src="/__serve/reload.js"></script>\n</body><!-- </body> --></html>')

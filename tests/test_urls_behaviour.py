@@ -78,7 +78,7 @@ def test_web_urls(text, ok):
 
 @pytest.mark.parametrize("target, current, path", [
     ("a/b.html", "a/c.html", "b.html"), ("x.html", "a/b/c.html", "../../x.html"), ("a/b/c.html", "index.html", "a/b/c.html"),
-    ("a/x/y.html", "a/b/c.html", "../x/y.html"), ("a/", "a/index.html", ""),
+    ("a/x/y.html", "a/b/c.html", "../x/y.html"), ("a/", "a/index.html", ""), ("a", "a/b/c.html", "../../a"),
 ])
 def test_relative_paths(target, current, path):
     assert relative(target, current) == path
