@@ -18,6 +18,7 @@ import stat
 import tempfile
 import types
 import typing
+from contextlib import nullcontext
 from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 
@@ -137,7 +138,7 @@ class Cache:
         for store in stores:
             stale = bool(self.values[store].keys() - self.used[store])
             self.values[store] = {k: v for k, v in self.values[store].items() if k in self.used[store]}
-            self.locked_write(lambda: self.write(store, stale))
+            self.write_into(lambda: self.write(store, stale))
             self.used[store], self.made[store] = set(), set()
             if not keep:
                 self.values[store] = {}
@@ -160,14 +161,16 @@ class Cache:
     def keep_pages(self, record: dict[str, Made]) -> None:
         """Keep the record of the pages a build wrote, for the next build to link what it would render the same."""
         self.pages = record
-        self.locked_write(lambda: write_atomic(self.folder / PAGES, self.signed(encode(dict(sorted(record.items()))))))
+        # One file put in place whole: no lock, as this runs under the site's lock, which must never wait on another.
+        self.write_into(lambda: write_atomic(self.folder / PAGES, self.signed(encode(dict(sorted(record.items()))))), lock=False)
 
-    def locked_write(self, action) -> None:
-        """Run `action`, which writes into the cache folder, under the cache's lock; trouble is only a warning."""
+    def write_into(self, action, lock: bool = True) -> None:
+        """Run `action`, which writes into the cache folder, under the cache's lock unless not `lock`; trouble is only
+        a warning."""
         if not self.folder:
             return
         try:
-            with locked(self.folder / "store"):
+            with locked(self.folder / "store") if lock else nullcontext():
                 action()
         except (OSError, WriteError) as err:
             self.trouble(f"cache {self.folder} cannot be written ({getattr(err, 'strerror', None) or err}); the site is built all the same")

@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     except TemplateSyntaxError as err:
         print(f"{err.filename or err.name}:{err.lineno}: template error: {err.message}", file=sys.stderr)
     except TemplateError as err:
-        where = template_line(err)
+        where = template_line(err, config.templates)
         print(f"{where}: template error: {err}" if where else f"error: template: {err}", file=sys.stderr)
     except (BuildError, WriteError) as err:
         print(f"error: {err}", file=sys.stderr)
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     except Exception as err:  # noqa: BLE001 - a user sees one line; STATUSREF_DEBUG=1 shows the traceback
         if os.environ.get("STATUSREF_DEBUG"):
             raise
-        where = template_line(err)
+        where = template_line(err, config.templates)
         if where:
             print(f"{where}: template error: {type(err).__name__}: {str(err)[:200]}", file=sys.stderr)
         else:
@@ -96,11 +96,13 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     return 2
 
 
-def template_line(err: BaseException) -> str | None:
-    """Where in a template an error was raised, as `path:line`; None when no template raised it."""
+def template_line(err: BaseException, templates: Path) -> str | None:
+    """Where in a template (a file of the templates folder, whatever its name) an error was raised, as `path:line`;
+    None when no template raised it."""
     import traceback
 
-    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith((".html", ".xml"))]
+    inside = os.path.join(templates, "")
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.startswith(inside)]
     return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else None
 
 

@@ -7,6 +7,7 @@ import hmac
 import importlib.util
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -41,7 +42,8 @@ def stats(folder: Path, digest, hidden: bool = False, skip: str = "", code: bool
 
 def stamp(entry: os.DirEntry, pending: list, prefix: str, skip: str) -> str:
     """What identifies an entry's state: a folder's mode (and it is queued to be entered), a file's size and times,
-    a link's own when what it points to is missing or unreadable; nothing for the folder to skip."""
+    a link's own when what it points to is missing, unreadable or a folder (no input enters a linked folder);
+    nothing for the folder to skip."""
     try:
         if entry.is_dir(follow_symlinks=False):  # a folder made or opened up counts; its times do not
             if skip and os.path.realpath(entry.path) == skip:
@@ -49,13 +51,15 @@ def stamp(entry: os.DirEntry, pending: list, prefix: str, skip: str) -> str:
             pending.append((entry.path, prefix + entry.name + "/"))
             return f"folder {entry.stat(follow_symlinks=False).st_mode}"
         info = entry.stat()
+        if not stat.S_ISDIR(info.st_mode):
+            return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"  # ctime: no copy can set it
     except OSError:  # a dangling link, a link loop, a file gone meanwhile
-        try:
-            info = entry.stat(follow_symlinks=False)
-        except OSError:
-            return "gone"
-        return f"link {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
-    return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"  # ctime: no copy can set it
+        pass
+    try:
+        info = entry.stat(follow_symlinks=False)
+        return f"link to {os.readlink(entry.path)!r} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
+    except OSError:
+        return "gone"
 
 
 def fingerprint(config) -> str:

@@ -31,6 +31,10 @@ RELATED_PAIRS = (
 )
 TEMPLATE_BYTES = 2 * 1024 * 1024
 TEMPLATE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 but tab, LF, CR (XML forbids FF); DEL; C1
+PAGE_CONTROLS = {  # the same in a page's UTF-8 bytes; an HTML page may carry a form feed, which sources may hold
+    "html": re.compile(b"[\x00-\x08\x0b\x0e-\x1f\x7f]|\xc2[\x80-\x9f]"),
+    "xml": re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]"),
+}
 API_VERSION = 2  # 2: protocol facts, constants, vendors' meanings and comparisons
 WORD = re.compile("[a-z]{4,}")
 STOP_WORDS = {"that", "this", "with", "from", "have", "been", "will", "when", "which", "there", "their", "than", "then",
@@ -155,6 +159,19 @@ def without_controls(value):
     if isinstance(value, str) and not value.isprintable() and CONTROLS.search(value):
         raise TemplateRuntimeError(control_message(CONTROLS.search(value).group()))
     return value
+
+
+def checked(data: bytes, template: str, path: str) -> bytes:
+    """A rendered file's bytes, if they carry no control character; else a template error naming the template, the
+    file and its line. Most are caught, with the template's line, as an expression outputs them; this catches the
+    rest (a filter block, a call block, an object's own HTML)."""
+    found = PAGE_CONTROLS["xml" if path.endswith(".xml") else "html"].search(data)
+    if found:
+        character = found.group().decode("utf-8")
+        line = data.count(b"\n", 0, found.start()) + 1
+        raise TemplateRuntimeError(f"{template} makes {path} carry control character U+{ord(character):04X} on its line "
+                                   f"{line}: no page may carry it")
+    return data
 
 
 def file_digest(data: bytes | None) -> str:
@@ -330,7 +347,7 @@ class Pager:
             model=self.model, url=link, asset=link.asset, root=link.prefix(), canonical=canonical,
             date=self.date, offline=self.urls.offline, kind=kind, **context,
         )
-        return joined(parts)
+        return checked(joined(parts), str(self.env.loader.folder / template), path)
 
     def digest(self, value) -> str:
         """A text that changes whenever anything a template can read of a value changes: a code by its digest,
@@ -549,6 +566,7 @@ def machine_files(env: Environment, model: Model, urls: Urls, date: str, paths: 
     robots = ["User-agent: *", "Allow: /"]
     if urls.base_url:
         locs = [urls.absolute(p) for p in paths if p.endswith(".html") and p != urls.path("notfound")]
-        files.append((urls.path("sitemap"), env.get_template("sitemap.xml").render(locs=locs, date=date).encode("utf-8")))
+        sitemap = env.get_template("sitemap.xml").render(locs=locs, date=date).encode("utf-8")
+        files.append((urls.path("sitemap"), checked(sitemap, str(env.loader.folder / "sitemap.xml"), urls.path("sitemap"))))
         robots.append(f"Sitemap: {urls.absolute(urls.path('sitemap'))}")
     return files + [(urls.path("robots"), ("\n".join(robots) + "\n").encode("utf-8"))]

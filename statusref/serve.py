@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from .cache import Cache
+from .cli import template_line
 from .model import Problem
 from .site import Config, Folder, run, say
 from .urls import Urls
@@ -63,7 +64,9 @@ def rebuild(config: Config, cache: Cache, served: Served, quiet: bool) -> bool:
     try:
         result = run(config, served, cache)
     except Exception as err:  # noqa: BLE001 - serve must survive anything one rebuild does
-        say(f"error: {err}" + ("; still serving the last good site." if served.version else ""))
+        where = template_line(err, config.templates)
+        said = f"{where}: template error: {err}" if where else f"error: {err}"
+        say(said + ("; still serving the last good site." if served.version else ""))
         return isinstance(err, Added)
     for problem in result.problems:
         say(str(problem))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .cache import Cache
 from .config import Config
-from .fresh import fingerprint, remember
+from .fresh import fingerprint, remember, site_folder
 from .merge import build_model
 from .model import Model, Problem
 from .render import Settings, render_site, walk
@@ -140,7 +140,7 @@ def load_model(config: Config, cache: Cache | None = None, progress=None) -> Mod
     """Read every source in content/ into one model."""
     if not config.content.is_dir():
         raise BuildError(f"content folder {config.content} not found")
-    parsed = load_all(config.content, cache, progress)
+    parsed = load_all(config.content, cache, progress, os.path.realpath(site_folder(config)))  # never the site
     model = build_model(parsed)
     if parsed:
         return model
@@ -174,6 +174,9 @@ def outside_inputs(config: Config, out: Path) -> None:
         inside = Path(os.path.realpath(folder)) if folder and Path(folder).exists() else None
         if inside is not None and (inside == where or where in inside.parents):
             raise BuildError(f"--out {out} holds the {name} folder {folder}: building there would delete it; choose another --out")
+    cache = Path(os.path.realpath(config.cache)) if config.cache else None
+    if cache is not None and cache in where.parents:
+        raise BuildError(f"--out {out} is inside the cache folder {config.cache}, which holds only what the cache keeps; choose another --out")
 
 
 def run(config: Config, output: Folder, cache: Cache | None = None, progress=None) -> Result:

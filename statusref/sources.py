@@ -38,8 +38,9 @@ class Found:
     trouble: str = ""
 
 
-def discover(content: Path) -> list[Found]:
-    """Every Markdown file under content/, in a stable order; hidden ones left out, links out of it refused."""
+def discover(content: Path, site: str = "") -> list[Found]:
+    """Every Markdown file under content/, in a stable order; hidden ones left out, links out of it refused, and the
+    folder `site` (a real path: the site, when it is built inside the content folder) left out."""
     root = os.path.realpath(content)
     found: list[Found] = []
     folders = [(content, "")]
@@ -51,7 +52,7 @@ def discover(content: Path) -> list[Found]:
             found.append(Found(prefix or ".", shown(str(folder)), None, f"cannot read this folder: {err.strerror}"))
             continue
         for entry in entries:
-            if not entry.name.startswith("."):
+            if not entry.name.startswith(".") and not (site and entry.is_dir(follow_symlinks=False) and os.path.realpath(entry.path) == site):
                 found += visit(entry, prefix, root, folders)
     return sorted(found, key=lambda f: f.rel)
 
@@ -102,10 +103,11 @@ def too_big(size: int) -> str:
     return f"source is {size / 1024 / 1024:.1f} MB, over the {MAX_BYTES // 1024 // 1024} MB limit; skipped"
 
 
-def load_all(content: Path, cache: Cache | None = None, progress=None) -> list[Parsed]:
-    """Read every source, reusing what `cache` holds for unchanged files; ids made unique."""
+def load_all(content: Path, cache: Cache | None = None, progress=None, site: str = "") -> list[Parsed]:
+    """Read every source, reusing what `cache` holds for unchanged files; ids made unique; the site folder `site`
+    (a real path) left out if it is inside the content folder."""
     cache = cache or Cache()
-    documents = [read_found(found) for found in discover(content)]
+    documents = [read_found(found) for found in discover(content, site)]
     kept = {r.key: cache.lookup("parsed", r.key, Parsed) for r in documents if r.found.path is not None}
     made = parse_all([r for r in documents if r.found.path is not None and kept[r.key] is None])
     parsed = []

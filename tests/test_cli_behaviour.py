@@ -257,6 +257,66 @@ def test_a_template_that_outputs_a_control_character_names_its_file_and_line(pro
     assert not (project / "site").exists()
 
 
+@pytest.mark.parametrize("block, line", [
+    ('{% filter replace("Q", "\\x07") %}Q{% endfilter %}', 6),
+    ('{% call "{0:c}".format(27) %}{% endcall %}', 6),
+    ('{{ namespace(__html__="\\x07".lower) }}', 6),
+])
+def test_a_control_character_a_template_makes_by_any_other_way_names_the_template_and_page(project, capsys, block, line):
+    templates = project / "templates"
+    shutil.copytree(Config().templates, templates)
+    (templates / "404.html").write_text("{% extends 'base.html' %}\n{% block main %}\n\n\n\n" + block + "\n{% endblock %}\n")
+    assert main(["--templates", str(templates), "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: template: {templates / '404.html'} makes 404.html carry control character U+00")
+    assert err.endswith(": no page may carry it\n") and err.count("\n") == 1 and "on its line" in err
+    assert not (project / "site").exists()
+
+
+def test_a_form_feed_may_reach_an_html_page_but_never_the_sitemap(project, capsys):
+    templates = project / "templates"
+    shutil.copytree(Config().templates, templates)
+    edit = (templates / "404.html").read_text().replace("{% block main %}", "{% block main %}{% filter replace('Q', '\\x0c') %}Q{% endfilter %}", 1)
+    (templates / "404.html").write_text(edit)
+    assert main(["--templates", str(templates), "--no-cache", "-q"]) == 0
+    assert "\x0c" in (project / "site" / "404.html").read_text()
+    sitemap = (templates / "sitemap.xml").read_text().replace("<url>", "<url>{% filter replace('Q', '\\x0c') %}Q{% endfilter %}", 1)
+    (templates / "sitemap.xml").write_text(sitemap)
+    assert main(["--templates", str(templates), "--no-cache", "--base-url", "https://s.example/"]) == 2
+    assert capsys.readouterr().err.startswith(f"error: template: {templates / 'sitemap.xml'} makes sitemap.xml carry control character U+000C")
+
+
+def test_an_error_in_an_included_file_of_any_name_is_found_at_its_line(project, capsys):
+    templates = project / "templates"
+    shutil.copytree(Config().templates, templates)
+    (templates / "404.html").write_text("{% extends 'base.html' %}\n{% block main %}\n{% include 'part.txt' %}\n{% endblock %}\n")
+    (templates / "part.txt").write_text("fine\n{{ 1 // 0 }}\n")
+    assert main(["--templates", str(templates), "--no-cache"]) == 2
+    assert capsys.readouterr().err == f"{templates / 'part.txt'}:2: template error: ZeroDivisionError: integer division or modulo by zero\n"
+
+
+def test_an_out_inside_the_cache_folder_is_refused(project, capsys):
+    assert main([]) == 0
+    capsys.readouterr()
+    assert main(["--out", ".cache/statusref/store"]) == 2
+    assert capsys.readouterr().err == ("error: --out .cache/statusref/store is inside the cache folder .cache/statusref, which "
+                                       "holds only what the cache keeps; choose another --out\n")
+    assert not (project / ".cache" / "statusref" / "store").exists()
+
+
+def test_a_site_inside_the_content_folder_is_never_read_as_content(project, capsys):
+    static = project / "static"
+    shutil.copytree(Config().static, static)
+    (static / "notes.md").write_text("# Notes\n\nSome notes, no codes.\n")
+    assert main(["--static", "static", "--out", "content/site"]) == 0
+    assert (project / "content" / "site" / "static" / "notes.md").is_file()
+    assert main(["--static", "static", "--out", "content/site", "--no-cache"]) == 0
+    assert main(["--static", "static", "--out", "content/site"]) == 0
+    assert main(["--static", "static", "--out", "content/site"]) == 0
+    assert lines(capsys.readouterr().out) == ["Built into content/site: 10 pages, 2 codes, 0 warnings"] * 3 + [
+        "Built into content/site: nothing changed, 10 pages, 2 codes, 0 warnings"]
+
+
 def test_bytes_that_are_not_utf8_are_found_at_their_line_whatever_the_line_endings(project, capsys):
     templates = project / "templates"
     shutil.copytree(Config().templates, templates)

@@ -57,6 +57,17 @@ def test_a_dangling_link_counts_by_the_link_until_it_points_somewhere(config):
     assert fingerprint(config) != dangling
 
 
+def test_a_link_to_a_folder_counts_by_the_link_not_by_what_the_folder_holds(config, tmp_path):
+    (config.content / "alias").symlink_to(config.out)
+    before = fingerprint(config)
+    (config.out / "index.html").write_text("another site")
+    (config.out / "404").mkdir()
+    assert fingerprint(config) == before
+    (config.content / "alias").unlink()
+    (config.content / "alias").symlink_to(config.static)
+    assert fingerprint(config) != before
+
+
 def test_a_site_folder_inside_an_input_is_left_to_the_output_state(config):
     inside = replace(config, out=config.content / "site")
     (inside.out).mkdir()

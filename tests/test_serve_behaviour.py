@@ -181,6 +181,21 @@ def test_a_rebuild_with_new_problems_is_not_published_and_says_so(tmp_path, caps
     assert err[:-1] == [f"{content / 'b.md'}:1: 404 has neither a name nor a description"]
 
 
+def test_a_rebuild_that_a_template_breaks_names_the_template_and_line(tmp_path, capsys):
+    from statusref.cache import Cache
+    from statusref.serve import rebuild
+
+    content, templates = tmp_path / "content", tmp_path / "templates"
+    content.mkdir()
+    (content / "a.md").write_text("- **200 OK**: Fine.\n")
+    shutil.copytree(Config().templates, templates)
+    (templates / "404.html").write_text("{% extends 'base.html' %}\n{% block main %}\n{{ '%c'|format(7) }}\n{% endblock %}\n")
+    config = Config(content=content, out=tmp_path / "site", templates=templates, cache=None)
+    rebuild(config, Cache(), Served(config.out), True)
+    err = capsys.readouterr().err
+    assert err == f"{templates / '404.html'}:3: template error: control character U+0007: no page may carry it (HTML cannot show it, XML forbids it)\n"
+
+
 def test_a_rebuild_refused_for_files_added_to_the_site_is_made_once_they_are_gone(tmp_path, monkeypatch, capsys):
     import statusref.serve
 
