@@ -26,6 +26,13 @@ def project(tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def templates(project) -> Path:
+    """A copy of the shipped templates in the project, to break."""
+    shutil.copytree(Config().templates, project / "templates")
+    return project / "templates"
+
+
 def lines(text: str) -> list[str]:
     """Printed lines, with the seconds at the end of a summary left out once they are seen to be a short time."""
     for line in text.splitlines():
@@ -191,9 +198,7 @@ def test_edge_ports_and_urls_are_accepted(project, capsys):
     assert "https://status.example/ref/404/" in (project / "site" / "sitemap.xml").read_text()
 
 
-def test_a_template_error_names_its_file_and_line(project, capsys):
-    templates = project / "templates"
-    shutil.copytree(Config().templates, templates)
+def test_a_template_error_names_its_file_and_line(project, templates, capsys):
     (templates / "index.html").write_text("{% extends 'base.html' %}\n{% if %}\n")
     assert main(["--templates", str(templates), "--no-cache"]) == 2
     assert capsys.readouterr().err.startswith(f"{templates / 'index.html'}:2: template error: ")
@@ -206,9 +211,7 @@ def test_a_template_error_names_its_file_and_line(project, capsys):
     ("{% include 'missing.html' %}", "template error: 'missing.html' not found in the templates folder"),
     ("{% include 'code.html' %}", "template error: RecursionError: maximum recursion depth exceeded"),
 ])
-def test_a_template_failing_as_it_renders_names_its_file_and_line(project, capsys, insert, message):
-    templates = project / "templates"
-    shutil.copytree(Config().templates, templates)
+def test_a_template_failing_as_it_renders_names_its_file_and_line(project, templates, capsys, insert, message):
     text = (templates / "code.html").read_text()
     (templates / "code.html").write_text(text.replace("{% block main %}\n", "{% block main %}\n" + insert + "\n", 1))
     line = text[: text.index("{% block main %}")].count("\n") + 2
@@ -222,9 +225,7 @@ def test_a_template_failing_as_it_renders_names_its_file_and_line(project, capsy
     assert not (project / "site").exists()
 
 
-def test_a_template_that_is_not_utf8_names_its_file_and_line(project, capsys):
-    templates = project / "templates"
-    shutil.copytree(Config().templates, templates)
+def test_a_template_that_is_not_utf8_names_its_file_and_line(project, templates, capsys):
     (templates / "code.html").write_bytes(b"{% extends 'base.html' %}\n\xff\xfe\n")
     assert main(["--templates", str(templates), "--no-cache"]) == 2
     assert capsys.readouterr().err == f"{templates / 'code.html'}:2: template error: not UTF-8 text\n"
@@ -236,9 +237,7 @@ def test_a_template_that_is_not_utf8_names_its_file_and_line(project, capsys):
 
 
 @pytest.mark.parametrize("control", ["\x1b", "\x07", "\x00", "\x0c", "\x7f", "\x85"])
-def test_a_template_holding_a_control_character_names_its_file_and_line(project, capsys, control):
-    templates = project / "templates"
-    shutil.copytree(Config().templates, templates)
+def test_a_template_holding_a_control_character_names_its_file_and_line(project, templates, capsys, control):
     (templates / "code.html").write_text("{% extends 'base.html' %}\r\n\tfine \u2028 é\n" + control + "\n", newline="")
     assert main(["--templates", str(templates), "--no-cache"]) == 2
     message = f"control character U+{ord(control):04X}: no page may carry it (HTML cannot show it, XML forbids it)"
@@ -247,9 +246,7 @@ def test_a_template_holding_a_control_character_names_its_file_and_line(project,
 
 
 @pytest.mark.parametrize("expression", ['"\\x01"', '"%c"|format(7)', '"a\\u0085"'])
-def test_a_template_that_outputs_a_control_character_names_its_file_and_line(project, capsys, expression):
-    templates = project / "templates"
-    shutil.copytree(Config().templates, templates)
+def test_a_template_that_outputs_a_control_character_names_its_file_and_line(project, templates, capsys, expression):
     (templates / "404.html").write_text("{% extends 'base.html' %}\n{% block main %}\n<p>{{ 'fine' }}\n{{ " + expression + " }}</p>\n{% endblock %}\n")
     assert main(["--templates", str(templates), "--no-cache"]) == 2
     err = capsys.readouterr().err
@@ -262,9 +259,7 @@ def test_a_template_that_outputs_a_control_character_names_its_file_and_line(pro
     ('{% call "{0:c}".format(27) %}{% endcall %}', 6),
     ('{{ namespace(__html__="\\x07".lower) }}', 6),
 ])
-def test_a_control_character_a_template_makes_by_any_other_way_names_the_template_and_page(project, capsys, block, line):
-    templates = project / "templates"
-    shutil.copytree(Config().templates, templates)
+def test_a_control_character_a_template_makes_by_any_other_way_names_the_template_and_page(project, templates, capsys, block, line):
     (templates / "404.html").write_text("{% extends 'base.html' %}\n{% block main %}\n\n\n\n" + block + "\n{% endblock %}\n")
     assert main(["--templates", str(templates), "--no-cache"]) == 2
     err = capsys.readouterr().err
@@ -273,9 +268,7 @@ def test_a_control_character_a_template_makes_by_any_other_way_names_the_templat
     assert not (project / "site").exists()
 
 
-def test_a_form_feed_may_reach_an_html_page_but_never_the_sitemap(project, capsys):
-    templates = project / "templates"
-    shutil.copytree(Config().templates, templates)
+def test_a_form_feed_may_reach_an_html_page_but_never_the_sitemap(project, templates, capsys):
     edit = (templates / "404.html").read_text().replace("{% block main %}", "{% block main %}{% filter replace('Q', '\\x0c') %}Q{% endfilter %}", 1)
     (templates / "404.html").write_text(edit)
     assert main(["--templates", str(templates), "--no-cache", "-q"]) == 0
@@ -286,9 +279,7 @@ def test_a_form_feed_may_reach_an_html_page_but_never_the_sitemap(project, capsy
     assert capsys.readouterr().err.startswith(f"error: template: {templates / 'sitemap.xml'} makes sitemap.xml carry control character U+000C")
 
 
-def test_an_error_in_an_included_file_of_any_name_is_found_at_its_line(project, capsys):
-    templates = project / "templates"
-    shutil.copytree(Config().templates, templates)
+def test_an_error_in_an_included_file_of_any_name_is_found_at_its_line(project, templates, capsys):
     (templates / "404.html").write_text("{% extends 'base.html' %}\n{% block main %}\n{% include 'part.txt' %}\n{% endblock %}\n")
     (templates / "part.txt").write_text("fine\n{{ 1 // 0 }}\n")
     assert main(["--templates", str(templates), "--no-cache"]) == 2
@@ -317,17 +308,13 @@ def test_a_site_inside_the_content_folder_is_never_read_as_content(project, caps
         "Built into content/site: nothing changed, 10 pages, 2 codes, 0 warnings"]
 
 
-def test_bytes_that_are_not_utf8_are_found_at_their_line_whatever_the_line_endings(project, capsys):
-    templates = project / "templates"
-    shutil.copytree(Config().templates, templates)
+def test_bytes_that_are_not_utf8_are_found_at_their_line_whatever_the_line_endings(project, templates, capsys):
     (templates / "code.html").write_bytes(b"{% extends 'base.html' %}\r\rfine\r\nfine\n\xff\n")
     assert main(["--templates", str(templates), "--no-cache"]) == 2
     assert capsys.readouterr().err == f"{templates / 'code.html'}:5: template error: not UTF-8 text\n"
 
 
-def test_files_in_templates_that_no_template_reads_may_be_anything(project, capsys):
-    templates = project / "templates"
-    shutil.copytree(Config().templates, templates)
+def test_files_in_templates_that_no_template_reads_may_be_anything(project, templates, capsys):
     (templates / ".code.html.swp").write_bytes(b"b0VIM 8.2\x00\x10\xff\xfe\x80 an editor's swap file")
     (templates / "sub").mkdir()
     (templates / "sub" / os.fsdecode(b"caf\xe9.txt")).write_text("a name that is not UTF-8")
@@ -339,9 +326,7 @@ def test_files_in_templates_that_no_template_reads_may_be_anything(project, caps
     assert capsys.readouterr().err == f"{templates / 'big.txt'}:1: template error: over the 2 MB a template may hold\n"
 
 
-def test_a_deep_templates_folder_is_read_without_running_out_of_stack(project, capsys):
-    templates = project / "templates"
-    shutil.copytree(Config().templates, templates)
+def test_a_deep_templates_folder_is_read_without_running_out_of_stack(project, templates, capsys):
     folders = [templates / "d"]
     for _ in range(1100):
         folders[-1].mkdir()
