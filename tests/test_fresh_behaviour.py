@@ -194,6 +194,18 @@ def test_a_missing_dependency_is_no_trouble(config, monkeypatch):
     assert unchanged(config) is not None
 
 
+@pytest.mark.parametrize("origin", ["built-in", "gone.zip/mdurl/__init__.py"])
+def test_a_dependency_that_is_no_file_counts_by_its_name_and_origin_alone(tmp_path, monkeypatch, origin):
+    monkeypatch.chdir(tmp_path)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda wanted, *a: importlib.util.spec_from_loader(wanted, None, origin=origin)
+                        if wanted == "mdurl" else real(wanted, *a))
+    before = dependencies()
+    (tmp_path / "site").mkdir()  # the folder the search for a file ends in changes; the dependency does not
+    (tmp_path / "notes.txt").write_text("")
+    assert dependencies() == before
+
+
 @pytest.mark.parametrize("name", ["jinja2", "markupsafe", "markdown_it", "mdurl", "mdit_py_plugins", "yaml", "ftfy"])
 def test_upgrading_any_dependency_counts_and_changes_the_cache_version(config, name, tmp_path, monkeypatch):
     module = tmp_path / f"{name}.py"
