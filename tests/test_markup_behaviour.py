@@ -66,3 +66,14 @@ def test_nested_link_labels_parse_as_stock_markdown_it(text):
 ])
 def test_plain_text(text, plain):
     assert plain_text(text) == plain
+
+
+@pytest.mark.parametrize("text", ["[" * 400 + "[a](u)" + "]" * 400, "[x" * 400 + "[a](u)" + "]" * 400, "[" * 400 + "![a](u)" * 400])
+def test_runs_of_brackets_around_links_take_a_step_or_so_per_character(text, monkeypatch):
+    import markdown_it.parser_inline
+
+    steps = []
+    real = markdown_it.parser_inline.ParserInline.skipToken
+    monkeypatch.setattr(markdown_it.parser_inline.ParserInline, "skipToken", lambda self, state: steps.append(1) or real(self, state))
+    markdown().render(text)
+    assert 0 < len(steps) <= len(text)  # counted, not timed: a walk that forgot what it learnt takes 10 to 50 times more
