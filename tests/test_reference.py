@@ -75,6 +75,10 @@ def test_the_api_carries_protocol_facts_under_a_new_schema_version(site, model):
                                                       "url": "https://www.rfc-editor.org/rfc/rfc9110#section-15.4.9"}
     assert {c for c, r in by_code.items() if r["protocol"] and r["protocol"]["cacheable"]} == CACHEABLE
     assert all(r["protocol"] is None for c, r in by_code.items() if c in VENDORS and c != 451)
+    python = {n: next(k for k in by_code[n]["constants"] if k["language"] == "python") for n in (200, 413)}
+    assert python[413] == {"language": "python", "name": "CONTENT_TOO_LARGE", "since": "3.13",
+                           "before": "REQUEST_ENTITY_TOO_LARGE", "note": "old name kept as an alias"}
+    assert python[200]["since"] is None and python[200]["before"] is None and python[200]["note"] is None
 
 
 def python_names(version: tuple) -> dict[str, int]:
