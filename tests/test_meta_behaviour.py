@@ -15,6 +15,7 @@ BODY = "- **200 OK**: Fine.\n"
     ("---\ncode: '599'\n---\n" + BODY, {"code": 599}),
     ("---\nlink: https://example.com/x\n---\n" + BODY, {"link": "https://example.com/x"}),
     ("---\nname: &t Mine\ntitle: *t\n'<<': quoted, so a plain key\n---\n" + BODY, {"title": "Mine"}),
+    ("---\n=: a key PyYAML reads as text\ntitle: Mine\n---\n" + BODY, {"title": "Mine"}),
 ])
 def test_front_matter_is_read_and_blanked_keeping_lines(text, meta):
     found, rest, problems = read_meta("doc.md", text, b"")
