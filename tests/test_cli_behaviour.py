@@ -430,12 +430,17 @@ def test_help_lists_the_commands_and_the_exit_statuses(capsys):
 
 
 @pytest.mark.parametrize("args", [[], ["check"], ["--strict", "--no-cache"]])
-def test_a_build_leaves_the_garbage_collector_as_it_found_it(project, capsys, args):
+def test_a_build_pauses_the_garbage_collector_and_leaves_it_as_it_found_it(project, capsys, args, monkeypatch):
     import gc
 
+    from statusref import site
+
+    while_reading = []
+    real = site.load_model
+    monkeypatch.setattr(site, "load_model", lambda *a: while_reading.append(gc.isenabled()) or real(*a))
     assert gc.isenabled()
     main(args)
-    assert gc.isenabled()
+    assert gc.isenabled() and while_reading == [False]
     gc.disable()
     try:
         main(args)
