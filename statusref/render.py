@@ -31,10 +31,12 @@ RELATED_PAIRS = (
 )
 TEMPLATE_BYTES = 2 * 1024 * 1024
 TEMPLATE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 but tab, LF, CR (XML forbids FF); DEL; C1
-PAGE_CONTROLS = {  # the same in a page's UTF-8 bytes; an HTML page may carry a form feed, which sources may hold
-    "html": re.compile(b"[\x00-\x08\x0b\x0e-\x1f\x7f]|\xc2[\x80-\x9f]"),
-    "xml": re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]"),
+C0_BYTES = {  # the same in a page's UTF-8 bytes, C1 aside; an HTML page may carry a form feed, which sources may hold
+    "html": bytes(range(0x09)) + b"\x0b" + bytes(range(0x0e, 0x20)) + b"\x7f",
+    "xml": bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20)) + b"\x7f",
 }
+C1_BYTES = re.compile(b"\xc2[\x80-\x9f]")
+PAGE_CONTROLS = {kind: re.compile(b"[" + re.escape(c0) + b"]|" + C1_BYTES.pattern) for kind, c0 in C0_BYTES.items()}
 API_VERSION = 2  # 2: protocol facts, constants, vendors' meanings and comparisons
 WORD = re.compile("[a-z]{4,}")
 STOP_WORDS = {"that", "this", "with", "from", "have", "been", "will", "when", "which", "there", "their", "than", "then",
@@ -155,23 +157,27 @@ def control_message(character: str) -> str:
 
 def without_controls(value):
     """What a template outputs, if it holds no control character that sources never hold either (sources may keep a
-    form feed); else a template error at the line that output it."""
-    if isinstance(value, str) and not value.isprintable() and CONTROLS.search(value):
+    form feed); else a template error at the line that outputs it."""
+    if isinstance(value, str) and CONTROLS.search(value):
         raise TemplateRuntimeError(control_message(CONTROLS.search(value).group()))
     return value
 
 
-def checked(data: bytes, template: str, path: str) -> bytes:
-    """A rendered file's bytes, if they carry no control character; else a template error naming the template, the
-    file and its line. Most are caught, with the template's line, as an expression outputs them; this catches the
-    rest (a filter block, a call block, an object's own HTML)."""
-    found = PAGE_CONTROLS["xml" if path.endswith(".xml") else "html"].search(data)
-    if found:
-        character = found.group().decode("utf-8")
-        line = data.count(b"\n", 0, found.start()) + 1
-        raise TemplateRuntimeError(f"{template} makes {path} carry control character U+{ord(character):04X} on its line "
-                                   f"{line}: no page may carry it")
-    return data
+def rendered(env: Environment, template: str, path: str, context: dict) -> bytes:
+    """A template rendered into the bytes of the file at `path`, which may carry no control character. If one does,
+    the template is rendered again with each expression's output checked, to name the line that makes it; failing
+    that (a filter block, a call block, markup made in the template), the error names the template and the file's
+    line. Looked for by deleting bytes, which is fast, and a literal search, as most files carry none."""
+    data = joined(env.get_template(template).generate(**context))
+    kind = "xml" if path.endswith(".xml") else "html"
+    if len(data.translate(None, C0_BYTES[kind])) == len(data) and not C1_BYTES.search(data):
+        return data
+    env.overlay(finalize=without_controls).get_template(template).render(**context)
+    found = PAGE_CONTROLS[kind].search(data)
+    character = found.group().decode("utf-8")
+    line = data.count(b"\n", 0, found.start()) + 1
+    raise TemplateRuntimeError(f"{env.loader.folder / template} makes {path} carry control character U+{ord(character):04X} "
+                               f"on its line {line}: no page may carry it")
 
 
 def file_digest(data: bytes | None) -> str:
@@ -210,7 +216,6 @@ def make_env(templates: Path) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        finalize=without_controls,
     )
     env.globals["words"] = WORDS
     env.filters["shorten"] = shorten
@@ -343,11 +348,9 @@ class Pager:
         """One page's bytes."""
         link = self.urls.linker(path)
         canonical = self.urls.absolute(path) if self.urls.base_url and not self.urls.offline else ""
-        parts = self.env.get_template(template).generate(
-            model=self.model, url=link, asset=link.asset, root=link.prefix(), canonical=canonical,
-            date=self.date, offline=self.urls.offline, kind=kind, **context,
-        )
-        return checked(joined(parts), str(self.env.loader.folder / template), path)
+        given = dict(model=self.model, url=link, asset=link.asset, root=link.prefix(), canonical=canonical,
+                     date=self.date, offline=self.urls.offline, kind=kind, **context)
+        return rendered(self.env, template, path, given)
 
     def digest(self, value) -> str:
         """A text that changes whenever anything a template can read of a value changes: a code by its digest,
@@ -566,7 +569,6 @@ def machine_files(env: Environment, model: Model, urls: Urls, date: str, paths: 
     robots = ["User-agent: *", "Allow: /"]
     if urls.base_url:
         locs = [urls.absolute(p) for p in paths if p.endswith(".html") and p != urls.path("notfound")]
-        sitemap = env.get_template("sitemap.xml").render(locs=locs, date=date).encode("utf-8")
-        files.append((urls.path("sitemap"), checked(sitemap, str(env.loader.folder / "sitemap.xml"), urls.path("sitemap"))))
+        files.append((urls.path("sitemap"), rendered(env, "sitemap.xml", urls.path("sitemap"), {"locs": locs, "date": date})))
         robots.append(f"Sitemap: {urls.absolute(urls.path('sitemap'))}")
     return files + [(urls.path("robots"), ("\n".join(robots) + "\n").encode("utf-8"))]
