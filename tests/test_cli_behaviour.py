@@ -69,6 +69,20 @@ def test_nothing_changed_is_said_of_a_site_inside_the_content_or_named_through_d
     assert lines(capsys.readouterr().out) == [f"Built into {out}: 10 pages, 2 codes, 0 warnings"]
 
 
+@pytest.mark.parametrize("option, said", [
+    ("--out", "loopy is a symbolic link: not replacing what it points to; name a real folder"),
+    ("--content", "content folder loopy not found"),
+    ("--templates", "folder loopy not found"),
+])
+def test_a_link_loop_given_as_a_folder_is_one_line_after_a_cached_build(project, capsys, option, said):
+    assert main([]) == 0
+    (project / "loopy").symlink_to("loopy")
+    capsys.readouterr()
+    assert main([option, "loopy"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.endswith(said + "\n") and err.count("\n") == 1
+
+
 def test_no_cache_makes_no_cache_folder(project, capsys):
     assert main(["--no-cache"]) == 0
     assert not (project / ".cache").exists()
