@@ -30,10 +30,10 @@ RELATED_PAIRS = (
     (408, 504), (412, 428), (413, 414), (413, 431), (429, 503), (500, 501), (500, 503), (502, 504),
 )
 TEMPLATE_BYTES = 2 * 1024 * 1024
-TEMPLATE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 but tab, LF, CR (XML forbids FF); DEL; C1
+TEMPLATE_CONTROLS = re.compile(f"{CONTROLS.pattern}|\x0c")  # what sources may not hold, and a form feed (XML forbids it)
 C0_BYTES = {  # the same in a page's UTF-8 bytes, C1 aside; an HTML page may carry a form feed, which sources may hold
-    "html": bytes(range(0x09)) + b"\x0b" + bytes(range(0x0e, 0x20)) + b"\x7f",
-    "xml": bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20)) + b"\x7f",
+    "html": bytes(byte for byte in range(0x80) if CONTROLS.match(chr(byte))),
+    "xml": bytes(byte for byte in range(0x80) if TEMPLATE_CONTROLS.match(chr(byte))),
 }
 C1_BYTES = re.compile(b"\xc2[\x80-\x9f]")
 PAGE_CONTROLS = {kind: re.compile(b"[" + re.escape(c0) + b"]|" + C1_BYTES.pattern) for kind, c0 in C0_BYTES.items()}
