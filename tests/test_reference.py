@@ -190,6 +190,8 @@ def test_vendor_meanings_are_kept_apart_flagged_and_cited(site, model):
     assert page.h1.get_text(" ", strip=True) == "451 Unavailable For Legal Reasons"
     assert "Redirect" not in " ".join(d.get_text() for d in page.select("section.description:not(.vendor) h3"))
     assert page.select_one("section.meanings h2").get_text() == "Other meanings, outside the registry"
+    assert page.select_one("section.meanings p.note").get_text() == ("Some software gives 451 a meaning of its own. None of "
+                                                                    "these is the registered meaning, Unavailable For Legal Reasons.")
 
 
 def test_a_number_with_two_vendor_meanings_names_both_and_claims_no_status_line(site, model):

@@ -8,7 +8,7 @@ from statusref.cache import Cache
 from statusref.merge import build_model
 from statusref.model import Constant, Spelled, StatusCode
 from statusref.render import (
-    Settings, constant_note, keywords, markup_problems, related, render_site, several_meanings,
+    Pager, Settings, Shown, constant_note, keywords, make_env, markup_problems, related, render_site, several_meanings,
 )
 from statusref.config import Config
 from statusref.sources import parse_source
@@ -257,3 +257,11 @@ def test_an_unofficial_code_says_that_no_standard_defines_it():
     files, _ = files_of(("extra.md", b"- **599 Network Connect Timeout**: A proxy gave up.\n"))
     notes = [p.get_text(" ", strip=True) for p in BeautifulSoup(files["599/index.html"], "html.parser").select("main p")]
     assert "This code is not in the IANA registry: some software uses it, but no standard defines it." in notes
+
+
+def test_descriptions_count_in_a_page_digest_by_their_own_digest():
+    model = build_model([parse_source("registry.md", REGISTRY), parse_source("notes.md", NOTES)])
+    pager = Pager(make_env(Config().templates), Urls(), model, Settings(Config().templates, Config().static), {})
+    assert pager.digest(Shown([("a source", "a description", "<p>x</p>")], "one")) == "one"
+    assert pager.digest([Shown([], "one"), Shown([], "two")]) == "(one,two)"
+    assert pager.digest({"shown": Shown([], "two")}) == "{'shown':two}"
