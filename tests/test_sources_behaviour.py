@@ -327,3 +327,23 @@ def test_a_file_that_cannot_be_opened_says_why(tmp_path, monkeypatch):
 
     monkeypatch.setattr(sources, "open", refused, raising=False)
     assert read_file(path) == (b"", "cannot read: Permission denied")
+
+
+def test_a_link_named_like_a_source_to_a_folder_inside_is_neither_read_nor_entered(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.md").write_text("- 404 Not Found: gone.\n")
+    (tmp_path / "more.md").symlink_to(tmp_path / "sub")
+    assert [f.rel for f in discover(tmp_path)] == ["sub/a.md"]
+
+
+@pytest.mark.parametrize("size, forked", [(256 * 1024, True), (256 * 1024 - 1, False)])
+def test_sources_are_parsed_in_workers_from_256_kb(monkeypatch, size, forked):
+    from statusref import sources
+
+    seen = []
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(sources, "can_fork", lambda: True)
+    monkeypatch.setattr(sources, "in_workers", lambda todo, workers: seen.append(workers) or iter(()))
+    todo = [sources.Read(found=None, data=b"x" * (size // 2)), sources.Read(found=None, data=b"x" * (size - size // 2))]
+    sources.parse_all(todo)
+    assert seen == ([2] if forked else [])
