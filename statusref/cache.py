@@ -19,7 +19,7 @@ import tempfile
 import types
 import typing
 from contextlib import nullcontext
-from dataclasses import asdict, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from .writer import MARKER, Made, WriteError, locked, mark, plain_file, write_atomic
@@ -28,6 +28,8 @@ PACKAGE = Path(__file__).resolve().parent
 FIRST_VERSION_NAMES = {"parsed", "html.pickle", "jinja", "version"}
 PAGES = "pages.json"
 MAX_FILE = 64 * 1024 * 1024
+FOLDERS = {"parsed": "parsed", "code": "codes", "text": "texts"}  # stores kept as a file per value, in a folder of their own
+FILES = {"outline": "outlines.json", "html": "html.json", "described": "described.json"}  # stores kept in one file
 
 
 def version() -> str:
@@ -41,7 +43,8 @@ def version() -> str:
 
 
 class Cache:
-    """Parsed sources (a file each) and description HTML (one file), in memory and, given a folder, on disk.
+    """What one build hands the next, in memory and, given a folder, on disk: each store's values by key, kept as a
+    file per value (parsed sources, merged codes) or all in one file (outlines, description HTML, described pages).
 
     Every file is signed with a key kept in the user's own cache folder, so a cache that arrives with a
     checked-out repository, or is edited by hand, is never believed: its HTML never reaches a page.
@@ -53,9 +56,10 @@ class Cache:
         self.key = b""
         self.warn = warn or (lambda message: None)
         self.warned = False
-        self.values: dict[str, dict] = {"parsed": {}, "html": {}}
-        self.used: dict[str, set] = {"parsed": set(), "html": set()}
-        self.made: dict[str, set] = {"parsed": set(), "html": set()}
+        self.values: dict[str, dict] = {store: {} for store in (*FOLDERS, *FILES)}
+        self.used: dict[str, set] = {store: set() for store in self.values}
+        self.made: dict[str, set] = {store: set() for store in self.values}
+        self.read: set[str] = set()  # the one-file stores read from disk
         self.pages: dict[str, Made] = {}  # each page the last build wrote: the digest of its data, its bytes' hash and size
         if folder:
             try:
@@ -78,7 +82,8 @@ class Cache:
         names = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
         if names and MARKER not in names and not first_version(folder, names):
             return self.trouble(f"cache {folder} holds files this program did not make; building without a cache")
-        if not all(plain_file(folder / n) for n in names & {MARKER, "html.json", PAGES, "version"}) or (folder / "parsed").is_symlink():
+        if not all(plain_file(folder / n) for n in names & {MARKER, PAGES, "version", *FILES.values()}) or any(
+                (folder / sub).is_symlink() for sub in FOLDERS.values()):
             return self.trouble(f"cache {folder} holds links where its files belong; building without a cache")
         folder.mkdir(parents=True, exist_ok=True)
         stamp, current = folder / "version", version()
@@ -91,9 +96,6 @@ class Cache:
                 mark(folder)
                 write_atomic(stamp, current.encode())
         self.folder = folder
-        from .render import Rendered
-
-        self.values["html"] = self.load(folder / "html.json", dict[str, Rendered]) or {}
         self.pages = self.load(folder / PAGES, dict[str, Made]) or {}
 
     def load(self, path: Path, kind):
@@ -119,11 +121,18 @@ class Cache:
         """The value kept under key, from memory or disk, or None; `kind` is its dataclass."""
         self.used[store].add(key)
         values = self.values[store]
-        if key not in values and store == "parsed" and self.folder:
-            found = self.load(self.folder / "parsed" / f"{key}.json", kind)
+        if self.folder and store in FILES and store not in self.read:
+            self.read.add(store)
+            values.update(self.load(self.folder / FILES[store], dict[str, kind]) or {})
+        if key not in values and store in FOLDERS and self.folder:
+            found = self.load(self.folder / FOLDERS[store] / f"{key}.json", kind)
             if found is not None:
                 values[key] = found
         return values.get(key)
+
+    def keep(self, store: str, key: str) -> None:
+        """Keep a value on disk for a later build, though this one has not asked for it."""
+        self.used[store].add(key)
 
     def put(self, store: str, key: str, value):
         """Keep a value made by this build under key; the value."""
@@ -132,7 +141,7 @@ class Cache:
         self.made[store].add(key)
         return value
 
-    def save(self, keep: bool = True, stores: tuple[str, ...] = ("parsed", "html")) -> None:
+    def save(self, keep: bool = True, stores: tuple[str, ...] = (*FOLDERS, *FILES)) -> None:
         """Write what this build made and forget what it no longer uses, or all of it when no later build will ask;
         trouble writing is only a warning."""
         for store in stores:
@@ -142,21 +151,22 @@ class Cache:
             self.used[store], self.made[store] = set(), set()
             if not keep:
                 self.values[store] = {}
+                self.read.discard(store)
 
     def write(self, store: str, stale: bool) -> None:
-        """Put one store's new values on disk: a file per parsed source, one file of description HTML; drop unused
-        files and dead builds' temp files."""
-        folder = self.folder / "parsed" if store == "parsed" else self.folder
+        """Put one store's new values on disk: a file per value in its folder, dropping files of values no longer used,
+        or the one file of the store; and drop dead builds' temp files."""
+        folder = self.folder / FOLDERS[store] if store in FOLDERS else self.folder
         folder.mkdir(exist_ok=True)
-        for key in self.made["parsed"] if store == "parsed" else ():
-            write_atomic(folder / f"{key}.json", self.signed(encode(self.values["parsed"][key])))
+        for key in self.made[store] if store in FOLDERS else ():
+            write_atomic(folder / f"{key}.json", self.signed(encode(self.values[store][key])))
         for path in folder.iterdir():
             dead = path.name.startswith(".") and path.suffix == ".tmp"
-            unused = store == "parsed" and path.suffix == ".json" and path.stem not in self.used["parsed"]
+            unused = store in FOLDERS and path.suffix == ".json" and path.stem not in self.used[store]
             if (dead or unused) and plain_file(path):
                 path.unlink()
-        if store == "html" and (self.made["html"] or stale):
-            write_atomic(folder / "html.json", self.signed(encode(self.values["html"])))
+        if store in FILES and (self.made[store] or stale):
+            write_atomic(folder / FILES[store], self.signed(encode(self.values[store])))
 
     def keep_pages(self, record: dict[str, Made]) -> None:
         """Keep the record of the pages a build wrote, for the next build to link what it would render the same."""
@@ -235,10 +245,10 @@ def first_version(folder: Path, names: set[str]) -> bool:
 
 def clear(folder: Path) -> None:
     """Remove the files this program keeps in its cache folder (its own names only), and nothing else."""
-    for name in ("html.json", "html.pickle", PAGES, "version"):
+    for name in (*FILES.values(), "html.pickle", PAGES, "version"):
         if plain_file(folder / name):
             (folder / name).unlink()
-    for sub, suffixes in (("parsed", (".json", ".pickle")), ("jinja", (".cache",))):
+    for sub, suffixes in (("parsed", (".json", ".pickle")), ("codes", (".json",)), ("texts", (".json",)), ("jinja", (".cache",))):
         inside = folder / sub
         if inside.is_dir() and not inside.is_symlink():
             for path in inside.iterdir():
@@ -258,15 +268,62 @@ def cache_key(*parts: str | bytes) -> str:
 
 
 def encode(value) -> bytes:
-    """Dataclasses, tuples, dicts and plain values as compact JSON."""
-    plain = {k: asdict(v) for k, v in value.items()} if isinstance(value, dict) else asdict(value)
+    """A dataclass, or a dict of dataclasses by text, as compact JSON."""
+    if isinstance(value, dict):
+        plain = {k: written(v) for k, v in value.items()}
+    else:
+        plain = written(value)
     return json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+PLAIN = (int, str, bool, type(None))
 
 
 @functools.cache
 def hints(cls) -> dict:
     """The resolved field types of a dataclass."""
     return typing.get_type_hints(cls)
+
+
+def written(value):
+    """A value as plain JSON data."""
+    write = encoder(type(value))
+    return value if write is None else write(value)
+
+
+@functools.cache
+def plain_kind(kind) -> bool:
+    """Whether values of `kind` are plain JSON data as they are: text, numbers, yes or no, none, and tuples and dicts
+    of those."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is tuple:
+        return plain_kind(args[0])
+    if origin is dict:
+        return plain_kind(args[1])
+    if origin in (typing.Union, types.UnionType):
+        return all(map(plain_kind, args))
+    return kind in PLAIN
+
+
+@functools.cache
+def encoder(kind):
+    """A function writing a value of `kind` as plain JSON data, or None if it is that already: a record as the list
+    of its fields' values, led by its class's name where its field's type allows several records."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if plain_kind(kind):
+        return None
+    if is_dataclass(kind):
+        parts = tuple((f.name, encoder(hints(kind)[f.name])) for f in fields(kind))
+        return lambda value: [getattr(value, name) if part is None else part(getattr(value, name)) for name, part in parts]
+    if origin is tuple:
+        item = encoder(args[0])
+        return lambda value: [item(one) for one in value]
+    if origin is dict:
+        item = encoder(args[1])
+        return lambda value: {key: item(one) for key, one in value.items()}
+    if sum(map(is_dataclass, args)) > 1:
+        return lambda value: value if value is None else [type(value).__name__, *written(value)]
+    return written
 
 
 def decode(value, kind):
@@ -280,15 +337,17 @@ def decoder(kind):
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if is_dataclass(kind):
         return record_decoder(kind)
+    if origin is tuple and args[0] in PLAIN:
+        return lambda value: tuple(value) if type(value) is list and set(map(type, value)) <= {args[0]} else refuse(kind)
     if origin is tuple:
         item = decoder(args[0])
-        return lambda value: tuple(map(item, value)) if isinstance(value, list) else refuse(kind)
+        return lambda value: tuple(map(item, value)) if type(value) is list else refuse(kind)
     if origin is dict:
         key, item = decoder(args[0]), decoder(args[1])
-        return lambda value: {key(k): item(v) for k, v in value.items()} if isinstance(value, dict) else refuse(kind)
+        return lambda value: {key(k): item(v) for k, v in value.items()} if type(value) is dict else refuse(kind)
     if origin in (typing.Union, types.UnionType):
         return union_decoder(args)
-    if kind not in (int, str, bool, type(None)):
+    if kind not in PLAIN:
         return lambda value: refuse(kind)
     return lambda value: value if type(value) is kind else refuse(kind)
 
@@ -299,31 +358,41 @@ def refuse(kind):
 
 
 def record_decoder(kind):
-    """A function reading a JSON object with exactly a dataclass's fields back into it."""
-    parts = tuple((f.name, decoder(hints(kind)[f.name])) for f in fields(kind))
-    names = frozenset(name for name, _ in parts)
+    """A function reading a JSON list of a dataclass's fields' values back into it; fields of plain types are checked
+    all at once."""
+    kinds = tuple(hints(kind)[f.name] for f in fields(kind))
+    names = tuple(f.name for f in fields(kind))
+    build = (lambda values: kind(**dict(zip(names, values)))) if any(f.kw_only for f in fields(kind)) else (lambda values: kind(*values))
+    if all(one in PLAIN for one in kinds):
+        return lambda value: build(value) if type(value) is list and tuple(map(type, value)) == kinds else refuse(kind)
+    parts = tuple(map(decoder, kinds))
 
     def read(value):
         """One record of the dataclass."""
-        if not isinstance(value, dict) or value.keys() != names:
+        if type(value) is not list or len(value) != len(parts):
             refuse(kind)
-        return kind(**{name: part(value[name]) for name, part in parts})
+        return build([part(one) for part, one in zip(parts, value)])
     return read
 
 
 def union_decoder(options: tuple):
-    """A function reading data back into the first of several types it fits; a record is tried only against the
-    dataclasses with its fields."""
-    shapes: dict[frozenset, list] = {}
-    for option in options:
-        if is_dataclass(option):
-            shapes.setdefault(frozenset(f.name for f in fields(option)), []).append(decoder(option))
-    others = [decoder(option) for option in options if not is_dataclass(option)]
+    """A function reading data back into the one of several types it is: a record by the class name it is led by,
+    where several records may stand; else the first type it fits."""
+    records = {option.__name__: decoder(option) for option in options if is_dataclass(option)}
+    if len(records) > 1:
+        def tagged(value):
+            """The record a tagged list names, or None."""
+            if value is None and type(None) in options:
+                return None
+            if type(value) is not list or not value or value[0] not in records:
+                refuse(options)
+            return records[value[0]](value[1:])
+        return tagged
+    readers = [decoder(option) for option in options]
 
     def read(value):
         """The value as the first type it fits."""
-        candidates = shapes.get(frozenset(value), []) if isinstance(value, dict) else []
-        for reader in candidates + others:
+        for reader in readers:
             try:
                 return reader(value)
             except ValueError:

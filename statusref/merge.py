@@ -1,15 +1,19 @@
-"""Merging every source's records into one model. Pure: records in, model and problems out."""
+"""Merging every source's records into one model: records in, model and problems out, codes whose sources say the same
+as last time taken from the cache."""
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from .cache import Cache, cache_key
 from .markup import plain_text
 from .model import (
     CLASS_FACTS, FLAGS, RFC_URL, ClassName, Compared, Comparison, Constant, Description, Entry, Fact, FormerName, Meaning,
     Model, Name, Problem, Protocol, Reference, Source, Spelled, StatusClass, StatusCode, VendorMeaning,
 )
-from .sources import Parsed, with_codes
+from .sources import Outline, Parsed, outline, said_of_codes, with_codes
 from .text import first_sentence, first_three, name_key, shorten, split_qualifiers
 
 
@@ -51,29 +55,122 @@ class Gathered:
     formers: list[Given] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Merged:
+    """One code merged from what its sources say of it, before role documents add to it; and the names they disagree on."""
+
+    code: StatusCode
+    disagreements: tuple[Disagreement, ...]
+
+
+@dataclass(frozen=True)
+class Written:
+    """A code's descriptions as its sources wrote them, most trusted first: kept apart from the code, as most builds
+    show only a few of them."""
+
+    descriptions: tuple[Description, ...]
+
+
+class Texts(Mapping):
+    """Each code's descriptions: those merged in this build, and the others read back when first asked for."""
+
+    def __init__(self):
+        """No descriptions yet."""
+        self.known: dict[int, tuple[Description, ...]] = {}
+        self.later: dict[int, object] = {}  # a code's, and how to read them back
+
+    def __getitem__(self, code: int) -> tuple[Description, ...]:
+        """One code's descriptions."""
+        if code not in self.known:
+            self.known[code] = self.later.pop(code)()
+        return self.known[code]
+
+    def __iter__(self):
+        """The codes, in order."""
+        return iter(sorted(self.known.keys() | self.later.keys()))
+
+    def __len__(self) -> int:
+        """How many codes there are."""
+        return len(self.known) + len(self.later)
+
+
 def build_model(parsed: list[Parsed]) -> Model:
     """Merge every parsed source into one model, with every problem found."""
-    refused = [problem for p in parsed if p.refused for problem in p.problems]
-    parsed, problems = one_registry([p for p in parsed if not p.refused])
-    problems += refused
-    ordered = sorted(parsed, key=lambda p: (-p.source.trust, p.source.path))
-    gathered, class_names, found = gather(ordered)
-    problems += found + [problem for p in parsed for problem in p.problems]
-    registry = next((p.source for p in ordered if p.source.registry), None)
-    extras = gather_extras(ordered)
-    codes, disagreements = [], []
-    for number in sorted(gathered.keys() | extras.meanings.keys()):
-        code, found = merge_code(number, gathered.get(number, Gathered()), registry)
-        codes.append(with_extras(code, extras, number in gathered))
-        disagreements += found
+    return merge([outline(p, str(n)) for n, p in enumerate(parsed)], lambda key: parsed[int(key)])
+
+
+def merge(outlines: list[Outline], records, cache: Cache | None = None) -> Model:
+    """Merge the sources, as outlined, into one model with every problem found; `records(key)` gives the parse of the
+    source an outline's key names. A code is merged again only when what its sources say of it has changed since
+    `cache` kept it; only then are those sources' records read."""
+    refused = [problem for o in outlines if o.refused for problem in o.problems]
+    outlines, problems = one_registry([o for o in outlines if not o.refused])
+    problems += refused + [problem for o in outlines for problem in o.problems + o.repeats]
+    ordered = sorted(outlines, key=lambda o: (-o.source.trust, o.source.path))
+    registry = next((o.source for o in ordered if o.source.registry), None)
+    extras, class_names = gather_extras(ordered), gather_class_names(ordered)
+    named: dict[int, list[tuple[Outline, str]]] = defaultdict(list)
+    for one in ordered:
+        for code, digest in one.codes.items():
+            named[int(code)].append((one, digest))
+    said = functools.cache(lambda key: said_of_codes(records(key))[0])
+    who = {one.key: f"{one.source.id}\0{one.source.where}\0{one.source.registry}\0" for one in ordered}
+    codes, disagreements, keys, texts = [], [], {}, Texts()
+    for number in sorted(named.keys() | extras.meanings.keys()):
+        given = named.get(number, [])
+        keys[number] = cache_key(str(number), repr(registry and (registry.id, registry.title)), "\n".join(who[o.key] + d for o, d in given))
+        merged = merged_code(number, given, keys[number], registry, said, cache or Cache(), texts)
+        codes.append(with_extras(merged.code, extras, number in named))
+        disagreements += merged.disagreements
     problems += name_problems(disagreements) + unknown_codes(extras, {c.code for c in codes})
     classes = tuple(make_class(d, codes, class_names[d]) for d in sorted(CLASS_FACTS))
-    sources = tuple(with_codes(p.source, covered(p)) for p in sorted(parsed, key=lambda p: p.source.path))
+    sources = tuple(with_codes(o.source, set(o.covered)) for o in sorted(outlines, key=lambda o: o.source.path))
     problems.sort(key=lambda p: (p.path, p.line, p.message))
-    return Model(classes, tuple(codes), sources, tuple(problems), tuple(extras.comparisons))
+    return Model(classes, tuple(codes), sources, tuple(problems), tuple(extras.comparisons), keys, texts)
 
 
-def one_registry(parsed: list[Parsed]) -> tuple[list[Parsed], list[Problem]]:
+def merged_code(number: int, named: list[tuple[Outline, str]], key: str, registry: Source | None, said, cache: Cache,
+                texts: Texts) -> Merged:
+    """One code merged from the sources that name it, most trusted first; kept under `key`, made of the digests of
+    what each says of the code, the sources as the merge names them, and the registry. Its descriptions go to
+    `texts`: at once if it is merged now, else to be read back when asked for."""
+
+    def make() -> Merged:
+        """Merge the code from its sources' records; its descriptions kept apart."""
+        code, descriptions, found = merge_code(number, gathered(number, named, said), registry)
+        texts.known[number] = cache.put("text", key, Written(descriptions)).descriptions
+        return Merged(code, tuple(found))
+
+    def written() -> tuple[Description, ...]:
+        """The descriptions kept with the code, or, if they are lost, those of the code merged again."""
+        found = cache.lookup("text", key, Written)
+        if found is None:
+            make()
+            return texts.known[number]
+        return found.descriptions
+    merged = cache.get("code", key, make, Merged)
+    cache.keep("text", key)
+    if number not in texts.known:
+        texts.later[number] = written
+    return merged
+
+
+def gathered(number: int, named: list[tuple[Outline, str]], said) -> Gathered:
+    """Everything the sources say of one code, most trusted first: the registry's entry is the official one."""
+    found = Gathered()
+    for one, _ in named:
+        what = said(one.key)[number]
+        found.formers += [Given(former, one.source) for former in what.formers]
+        if what.entry is None:
+            continue
+        if one.source.registry and found.official is None:
+            found.official = what.entry
+        else:
+            found.entries.append(Given(what.entry, one.source))
+    return found
+
+
+def one_registry(parsed: list[Outline]) -> tuple[list[Outline], list[Problem]]:
     """At most one source may be the registry: when several claim it, none is, and each is told."""
     claims = [p for p in parsed if p.source.registry]
     if len(claims) < 2:
@@ -82,11 +179,6 @@ def one_registry(parsed: list[Parsed]) -> tuple[list[Parsed], list[Problem]]:
     message = f"role: registry is claimed by {len(claims)} documents ({paths}); only one may be, so none is used"
     problems = [Problem(p.source.where, 1, message) for p in claims]
     return [replace(p, source=replace(p.source, registry=False)) for p in parsed], problems
-
-
-def covered(parsed: Parsed) -> set[int]:
-    """The codes one source gives: with a name or description, a fact, a constant or a vendor's meaning."""
-    return {r.code for r in parsed.records if isinstance(r, (Entry, Fact, Constant, Meaning))}
 
 
 @dataclass
@@ -100,12 +192,12 @@ class Extras:
     compared_at: list[tuple[Source, Comparison]] = field(default_factory=list)
 
 
-def gather_extras(ordered: list[Parsed]) -> Extras:
+def gather_extras(ordered: list[Outline]) -> Extras:
     """The records of role documents, most trusted source first: the first facts of a code are kept."""
     extras = Extras()
-    for parsed in ordered:
-        source = parsed.source
-        for record in parsed.records:
+    for one in ordered:
+        source = one.source
+        for record in one.others:
             if isinstance(record, Fact):
                 extras.facts.setdefault(record.code, (record, source))
             elif isinstance(record, Constant) and source.about:
@@ -155,63 +247,16 @@ def unknown_codes(extras: Extras, known: set[int]) -> list[Problem]:
     return problems
 
 
-def gather(ordered: list[Parsed]) -> tuple[dict[int, Gathered], dict[int, dict[str, Called]], list[Problem]]:
-    """Group every record by code (and class names by class), most trusted source first; repeats are problems."""
-    gathered: dict[int, Gathered] = defaultdict(Gathered)
+def gather_class_names(ordered: list[Outline]) -> dict[int, dict[str, Called]]:
+    """The names sources give each class, most trusted source first, with the descriptions they give."""
     class_names: dict[int, dict[str, Called]] = defaultdict(dict)
-    problems: list[Problem] = []
-    for parsed in ordered:
-        for record in parsed.records:
-            if isinstance(record, ClassName):
-                called = class_names[record.digit].setdefault(name_key(record.name), Called(record.name))
-                called.sources.append(parsed.source.id)
-                if record.text:
-                    called.descriptions.append(Description(parsed.source.id, record.line, record.text))
-            elif isinstance(record, FormerName):
-                gathered[record.code].formers.append(Given(record, parsed.source))
-        entries, found = one_per_code(parsed)
-        problems += found
-        for entry in entries:
-            target = gathered[entry.code]
-            if parsed.source.registry and target.official is None:
-                target.official = entry
-            else:
-                target.entries.append(Given(entry, parsed.source))
-    return gathered, class_names, problems
-
-
-def one_per_code(parsed: Parsed) -> tuple[list[Entry], list[Problem]]:
-    """A document's entries, one per code: a repeat that only adds a name or a text is merged in; others are problems."""
-    kept: dict[int, Entry] = {}
-    repeats: list[tuple[Entry, Entry]] = []
-    for entry in (r for r in parsed.records if isinstance(r, Entry)):
-        first = kept.setdefault(entry.code, entry)
-        if first is entry:
-            continue
-        if agrees(first, entry):
-            kept[entry.code] = replace(first, name=first.name or entry.name, text=first.text or entry.text,
-                                       qualifiers=first.qualifiers or entry.qualifiers, reference=first.reference or entry.reference)
-        else:
-            repeats.append((entry, first))
-    return list(kept.values()), repeat_problems(parsed.source.where, repeats)
-
-
-def repeat_problems(where: str, repeats: list[tuple[Entry, Entry]]) -> list[Problem]:
-    """One warning for a document's repeated codes: the only one, or how many and the first three."""
-    if not repeats:
-        return []
-    entry, first = repeats[0]
-    if len(repeats) == 1:
-        return [Problem(where, entry.line, f"{entry.code} is given again with different text; line {first.line} is kept")]
-    shown = first_three([f"{again.code} on line {again.line} (first on line {kept.line})" for again, kept in repeats])
-    return [Problem(where, entry.line, f"{len(repeats)} entries give a code again with different text, and each code's "
-                                       f"first entry is kept: {shown} (the first is here)")]
-
-
-def agrees(first: Entry, again: Entry) -> bool:
-    """Whether a repeated entry says nothing against the first: each part the same, or missing from one of them."""
-    same_name = not first.name or not again.name or name_key(first.name) == name_key(again.name)
-    return same_name and (not first.text or not again.text or first.text == again.text)
+    for one in ordered:
+        for record in (r for r in one.others if isinstance(r, ClassName)):
+            called = class_names[record.digit].setdefault(name_key(record.name), Called(record.name))
+            called.sources.append(one.source.id)
+            if record.text:
+                called.descriptions.append(Description(one.source.id, record.line, record.text))
+    return class_names
 
 
 def name_problems(disagreements: list[Disagreement]) -> list[Problem]:
@@ -231,8 +276,8 @@ def name_problems(disagreements: list[Disagreement]) -> list[Problem]:
     return problems
 
 
-def merge_code(number: int, found: Gathered, registry: Source | None) -> tuple[StatusCode, list[Disagreement]]:
-    """One code from everything gathered about it, and the names its sources disagree on."""
+def merge_code(number: int, found: Gathered, registry: Source | None) -> tuple[StatusCode, tuple[Description, ...], list[Disagreement]]:
+    """One code from everything gathered about it, its descriptions, and the names its sources disagree on."""
     flags, extensions = code_flags(found, registry)
     title = choose_title(number, found)
     names, problems = code_names(number, title, found, registry)
@@ -244,11 +289,10 @@ def merge_code(number: int, found: Gathered, registry: Source | None) -> tuple[S
         flags=tuple(f for f in FLAGS if f in flags),
         extension=", ".join(extensions),
         summary=first_sentence(plain_text(descriptions[0].text)) if descriptions else "",
-        descriptions=descriptions,
         reference=make_reference(found.official.reference) if found.official else None,
         sources=tuple(sorted({g.source.id for g in found.entries} | ({registry.id} if found.official and registry else set()))),
     )
-    return code, problems
+    return code, descriptions, problems
 
 
 def code_flags(found: Gathered, registry: Source | None) -> tuple[set[str], list[str]]:

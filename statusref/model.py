@@ -1,6 +1,7 @@
 """The status-code model: frozen dataclasses, pure data, no I/O."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from functools import cached_property
 
@@ -184,7 +185,7 @@ class VendorMeaning:
 
 @dataclass(frozen=True)
 class StatusCode:
-    """One HTTP status code with everything the sources say about it."""
+    """One HTTP status code with everything the sources say about it; its descriptions are the model's, by code."""
 
     code: int
     title: str
@@ -192,7 +193,6 @@ class StatusCode:
     flags: tuple[str, ...] = ()
     extension: str = ""
     summary: str = ""
-    descriptions: tuple[Description, ...] = ()
     reference: Reference | None = None
     sources: tuple[str, ...] = ()  # every source that gives the code: with a name, a description or neither
     protocol: Protocol | None = None
@@ -259,6 +259,8 @@ class Model:
     sources: tuple[Source, ...]
     problems: tuple[Problem, ...] = field(default=())
     comparisons: tuple[Compared, ...] = ()
+    said: dict[int, str] = field(default_factory=dict)  # per code, a digest of what its sources say of it
+    descriptions: Mapping[int, tuple[Description, ...]] = field(default_factory=dict)  # per code, as its sources wrote them
 
     @cached_property
     def index(self) -> dict:

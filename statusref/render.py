@@ -1,11 +1,13 @@
 """Rendering the model into site files, each made as it is asked for, and the problems of the markup."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import islice
@@ -111,13 +113,48 @@ class Shared:
         return self.by_id[source_id]
 
 
-class Shown(list):
-    """One page part's descriptions, each as (source, description, HTML), with a digest of them all."""
+class Shown(Sequence):
+    """One page part's descriptions, each as (source, description, HTML), made when a template first reads them;
+    known before that by a digest of them all, the ids of their sources and their first words."""
 
-    def __init__(self, items: list, digest: str):
-        """The descriptions and their digest."""
-        super().__init__(items)
-        self.digest = digest
+    def __init__(self, make, digest: str, sources: tuple[str, ...] = (), words: tuple[str, ...] = ()):
+        """The descriptions as `make()` gives them, their digest, sources and words."""
+        self.make, self.digest, self.sources, self.words = make, digest, sources, words
+
+    @cached_property
+    def items(self) -> list:
+        """The descriptions, made once."""
+        return self.make()
+
+    def __getitem__(self, index):
+        """One description, or a slice of them."""
+        return self.items[index]
+
+    def __len__(self) -> int:
+        """How many descriptions there are."""
+        return len(self.items)
+
+
+@dataclass(frozen=True)
+class Noted:
+    """A markup warning about one description: its source's id, its line and what is not shown as written."""
+
+    source: str
+    line: int
+    warning: str
+
+
+@dataclass(frozen=True)
+class Described:
+    """What a page part's descriptions make besides their HTML: a digest of them as shown, the codes they mention,
+    their warnings, the keys of their HTML (each once), the ids of their sources (each once) and their first words."""
+
+    digest: str
+    mentions: tuple[int, ...]
+    warnings: tuple[Noted, ...]
+    html: tuple[str, ...]
+    sources: tuple[str, ...]
+    words: tuple[str, ...]
 
 
 class Snapshot(BaseLoader):
@@ -223,31 +260,80 @@ def make_env(templates: Path) -> Environment:
 
 
 def describe(model: Model, urls: Urls, cache: Cache) -> tuple[dict, dict, list[Problem]]:
-    """Every description of codes and classes as HTML, which codes each code mentions, and markup problems."""
+    """Every description of codes and classes as HTML, made when a page shows it, which codes each code mentions, and
+    markup problems. A part whose descriptions were described before is not read again: it is known by a digest."""
     known = frozenset(c.code for c in model.codes)
     known_key = cache_key(repr(sorted(known)), repr(urls.offline))
     html, mentions, found = {}, {}, []
-    pages = [(c.code, urls.path("code", c.code), c.code, c.descriptions) for c in model.codes]
-    pages += [((c.code, "vendors"), urls.path("code", c.code), c.code, tuple(m.description for m in c.meanings))
+    texts = model.descriptions
+    parts = [(c.code, urls.path("code", c.code), c.code, functools.partial(texts.__getitem__, c.code), model.said.get(c.code))
+             for c in model.codes]
+    parts += [((c.code, "vendors"), urls.path("code", c.code), c.code, functools.partial(meanings_described, c), None)
               for c in model.codes if c.meanings]
-    pages += [(c.label, urls.path("class", c.digit), None, c.descriptions) for c in model.classes]
-    pages += [(c.slug, urls.path("compare", c.slug), None, (Description(c.source, 0, c.text),)) for c in model.comparisons]
+    parts += [(c.label, urls.path("class", c.digit), None, functools.partial(getattr, c, "descriptions"), None) for c in model.classes]
+    parts += [(c.slug, urls.path("compare", c.slug), None, functools.partial(compared_described, c), None) for c in model.comparisons]
     shown: dict[str, Markup] = {}  # one copy of each distinct HTML, however many descriptions share it
-    for key, path, own, descriptions in pages:
-        link = urls.linker(path)
-        rendered, keys = [], [cache_key(known_key, path, d.text) for d in descriptions]
-        for d, hashed in zip(descriptions, keys):
-            make = lambda d=d: Rendered(*render_description(d.text, own, known, lambda n: link("code", n)))  # noqa: E731
-            rendered.append(cache.get("html", hashed, make, Rendered))
-            if hashed not in shown:
-                shown[hashed] = Markup(rendered[-1].html)
-            label = model.source(d.source).where
-            found += [(label, d.line, key[0] if isinstance(key, tuple) else key, warning) for warning in rendered[-1].warnings]
-        digest = cache_key(*(f"{d.source} {d.line} {hashed}" for d, hashed in zip(descriptions, keys)))
-        html[key] = Shown([(model.source(d.source), d, shown[hashed]) for d, hashed in zip(descriptions, keys)], digest)
+    for key, path, own, written, said in parts:
+        part = Part(written, path, own, known, known_key, urls, cache)
+        said = said or cache_key(*(f"{d.source}\0{d.line}\0{d.text}" for d in part.descriptions))
+        described = cache.get("described", cache_key(known_key, path, said), part.described, Described)
+        for hashed in described.html:
+            cache.keep("html", hashed)
+        html[key] = Shown(functools.partial(part.shown, model, shown), described.digest, described.sources, described.words)
+        found += [(model.source(n.source).where, n.line, key[0] if isinstance(key, tuple) else key, n.warning) for n in described.warnings]
         if isinstance(key, int):
-            mentions[key] = {n for r in rendered for n in r.mentions}
+            mentions[key] = set(described.mentions)
     return html, mentions, markup_problems(found)
+
+
+def meanings_described(code: StatusCode) -> tuple[Description, ...]:
+    """The descriptions of what vendors mean by a code."""
+    return tuple(m.description for m in code.meanings)
+
+
+def compared_described(compared: Compared) -> tuple[Description, ...]:
+    """The body of a comparison, as a description."""
+    return (Description(compared.source, 0, compared.text),)
+
+
+class Part:
+    """The descriptions of one part of a page, read and rendered into HTML only when first asked for."""
+
+    def __init__(self, written, path: str, own, known: frozenset, known_key: str, urls: Urls, cache: Cache):
+        """The descriptions `written()` gives, shown on the page at `path`, about the code `own` if any, linking the
+        `known` codes."""
+        self.written, self.path, self.own, self.known, self.known_key = written, path, own, known, known_key
+        self.link, self.cache = urls.linker(path), cache
+
+    @cached_property
+    def descriptions(self) -> tuple[Description, ...]:
+        """The descriptions, read once."""
+        return self.written()
+
+    @cached_property
+    def rendered(self) -> list[tuple[str, Rendered]]:
+        """Each description's HTML, from the cache or rendered now, with the key it is kept under."""
+        done = []
+        for d in self.descriptions:
+            hashed = cache_key(self.known_key, self.path, d.text)
+            make = lambda d=d: Rendered(*render_description(d.text, self.own, self.known, lambda n: self.link("code", n)))  # noqa: E731
+            done.append((hashed, self.cache.get("html", hashed, make, Rendered)))
+        return done
+
+    def described(self) -> Described:
+        """What the descriptions make besides their HTML."""
+        pairs = list(zip(self.descriptions, self.rendered))
+        digest = cache_key(*(f"{d.source} {d.line} {hashed}" for d, (hashed, _) in pairs))
+        mentioned = sorted({n for _, r in self.rendered for n in r.mentions})
+        warnings = tuple(Noted(d.source, d.line, w) for d, (_, r) in pairs for w in r.warnings)
+        keys = tuple(dict.fromkeys(hashed for hashed, _ in self.rendered))
+        sources = tuple(dict.fromkeys(d.source for d in self.descriptions))
+        return Described(digest, tuple(mentioned), warnings, keys, sources, tuple(keywords(d.text for d in self.descriptions)))
+
+    def shown(self, model: Model, shown: dict) -> list:
+        """Each description as a page shows it: its source, itself and its HTML, one copy of each distinct HTML."""
+        return [(model.source(d.source), d, shown.setdefault(hashed, Markup(r.html)))
+                for d, (hashed, r) in zip(self.descriptions, self.rendered)]
 
 
 def markup_problems(found: list[tuple[str, int, object, str]]) -> list[Problem]:
@@ -285,7 +371,7 @@ def render_site(model: Model, urls: Urls, settings: Settings, cache: Cache | Non
     """
     env = make_env(settings.templates)
     html, mentions, problems = describe(model, urls, cache or Cache())
-    page = Pager(env, urls, model, settings, html, last)
+    page = Pager(env, urls, model, settings, last)
     return site_files(page, model, urls, settings, html, mentions, progress), problems, page.record
 
 
@@ -295,7 +381,7 @@ def site_files(page, model: Model, urls: Urls, settings: Settings, html: dict, m
     for made in pages(page, model, urls, html, mentions, progress):
         paths.append(made[0])
         yield made
-    yield from static_files(settings.static, model, urls)
+    yield from static_files(settings.static, model, urls, html)
     yield from machine_files(page.env, model, urls, settings.date, paths)
 
 
@@ -310,7 +396,7 @@ def pages(page, model: Model, urls: Urls, html: dict, mentions: dict, progress=N
             progress("Rendering pages", number + 1, len(model.codes))
     for compared in model.comparisons:
         yield page("compare", compared.slug, "compare.html", compare_context(model, compared, html))
-    yield page("sources", None, "sources.html", sources_context(model))
+    yield page("sources", None, "sources.html", sources_context(model, html))
     yield page("notfound", None, "404.html", {})
 
 
@@ -323,9 +409,9 @@ def index_context(model: Model) -> dict:
 class Pager:
     """Renders one page of a kind: its path and bytes, or, when its data is what the last build rendered, Kept."""
 
-    def __init__(self, env: Environment, urls: Urls, model: Model, settings: Settings, html: dict, last: dict | None = None):
+    def __init__(self, env: Environment, urls: Urls, model: Model, settings: Settings, last: dict | None = None):
         """A page renderer for one site; `last` is the record of the pages the last build wrote."""
-        self.env, self.urls, self.date, self.html = env, urls, settings.date, html
+        self.env, self.urls, self.date = env, urls, settings.date
         self.model = Shared(model.classes, model.sources, model.comparisons)
         self.last, self.record, self.codes = last or {}, {}, {}
         self.base = cache_key(env.loader.digest, urls.base_url, repr(urls.offline), settings.date,
@@ -366,10 +452,9 @@ class Pager:
         return repr(value)
 
     def code_digest(self, code: StatusCode) -> str:
-        """A code's digest: everything it holds, its descriptions by the digest of their HTML; made once per code."""
+        """A code's digest: everything it holds (its descriptions are not among it, but a page's own); made once per code."""
         if code.code not in self.codes:
-            shown = self.html[code.code]  # made from this code's descriptions
-            self.codes[code.code] = cache_key(repr(replace(code, descriptions=())), shown.digest)
+            self.codes[code.code] = cache_key(repr(code))
         return self.codes[code.code]
 
 
@@ -456,13 +541,13 @@ def compare_context(model: Model, compared: Compared, html: dict) -> dict:
     return {"compared": compared, "source": source, "body": body, "codes": [model.code(n) for n in compared.codes if n in model.index["code"]]}
 
 
-def sources_context(model: Model) -> dict:
+def sources_context(model: Model, html: dict) -> dict:
     """What the sources page shows: the registry first, then by trust; what each gives and where it differs."""
     described = {s.id: set() for s in model.sources}
     differs = {s.id: [] for s in model.sources}
     for code in model.codes:
-        for description in code.descriptions + tuple(m.description for m in code.meanings):
-            described[description.source].add(code.code)
+        for source in html[code.code].sources + tuple(m.description.source for m in code.meanings):
+            described[source].add(code.code)
         for name in (n for n in code.names if n.kind in ("former", "other")):
             for source in name.sources:
                 if not model.source(source).registry:
@@ -479,18 +564,18 @@ def role_line(source) -> str:
     return WORDS["role"][source.role].format(language=language, vendor=source.about or source.title)
 
 
-def static_files(static: Path, model: Model, urls: Urls) -> list[tuple[str, bytes]]:
+def static_files(static: Path, model: Model, urls: Urls, html: dict) -> list[tuple[str, bytes]]:
     """The stylesheet and scripts, and the search data the script reads."""
     files = [
         (urls.path("asset", p.name), p.read_bytes())
         for p in sorted(static.iterdir())
         if p.is_file() and not p.name.startswith(".")
     ]
-    files.append((urls.path("search"), search_index(model, urls)))
+    files.append((urls.path("search"), search_index(model, urls, html)))
     return files
 
 
-def search_index(model: Model, urls: Urls) -> bytes:
+def search_index(model: Model, urls: Urls, html: dict) -> bytes:
     """The search data as a script, loaded on first use, so that search works from file:// too."""
     link = urls.linker(urls.path("index"))
     rows = [
@@ -501,7 +586,7 @@ def search_index(model: Model, urls: Urls) -> bytes:
             "k": " ".join([f"{c.class_digit}xx {model.status_class(c.class_digit).name} {c.extension}".strip()]
                           + [m.vendor for m in c.meanings]),
             "s": c.summary,
-            "w": " ".join(keywords(d.text for d in c.descriptions) + [s.constant.name for s in c.constants]
+            "w": " ".join(list(html[c.code].words) + [s.constant.name for s in c.constants]
                           + [m.name for m in c.meanings]),
             "u": link("code", c.code),
         }

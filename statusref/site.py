@@ -15,10 +15,10 @@ from pathlib import Path
 from .cache import Cache
 from .config import Config
 from .fresh import fingerprint, remember, site_folder
-from .merge import build_model
+from .merge import merge
 from .model import Model, Problem
 from .render import Settings, render_site, walk
-from .sources import load_all, within
+from .sources import load_sources, within
 from .urls import Urls
 from .writer import publish, write_bundle, zip_bytes
 
@@ -140,9 +140,9 @@ def load_model(config: Config, cache: Cache | None = None, progress=None) -> Mod
     """Read every source in content/ into one model."""
     if not config.content.is_dir():
         raise BuildError(f"content folder {config.content} not found")
-    parsed = load_all(config.content, cache, progress, os.path.realpath(site_folder(config)))  # never the site
-    model = build_model(parsed)
-    if parsed:
+    outlines, records = load_sources(config.content, cache, progress, os.path.realpath(site_folder(config)))  # never the site
+    model = merge(outlines, records, cache)
+    if outlines:
         return model
     empty = Problem(str(config.content), 0, "no Markdown documents (.md, .markdown) found: the site lists no codes")
     return replace(model, problems=model.problems + (empty,))
@@ -189,11 +189,11 @@ def run(config: Config, output: Folder, cache: Cache | None = None, progress=Non
         reused = cache is not None
         cache = cache or Cache(config.cache, say)
         model = load_model(config, cache, progress)
-        cache.save(reused, ("parsed",))  # each store saved once all of it is made, held on only for a later build
+        cache.save(reused, ("parsed", "outline", "code"))  # each store saved once all of it is made, held on only for a later build
         urls = Urls(config.base_url, output.offline)
         last = cache.pages if output.replaces else None  # only a site folder has a last site to link pages from
         rendered, found, record = render_site(model, urls, settings(config), cache, progress, last)
-        cache.save(reused, ("html",))
+        cache.save(reused, ("html", "described", "text"))
         problems = tuple(sorted(model.problems + tuple(found), key=lambda p: (p.path, p.line, p.message)))
         ok = output.wanted(problems, config.strict)
         files = Counted(rendered)

@@ -11,7 +11,7 @@ from .cache import Cache, cache_key
 from .meta import read_meta
 from .model import ClassName, Comparison, Constant, Entry, Fact, FormerName, Meaning, Problem, Source
 from .leads import is_code, parse_lead
-from .text import decode, drop_controls, drop_macros, normalise, shown
+from .text import decode, drop_controls, drop_macros, first_three, name_key, normalise, shown
 
 SUFFIXES = (".md", ".markdown")
 MAX_BYTES = 2 * 1024 * 1024
@@ -26,6 +26,49 @@ class Parsed:
     records: tuple[Entry | FormerName | ClassName | Fact | Constant | Meaning | Comparison, ...]
     problems: tuple[Problem, ...]
     refused: bool = False
+
+
+@dataclass(frozen=True)
+class Said:
+    """What one source says of one code: its one entry, if it gives one, and the former names it gives."""
+
+    entry: Entry | None
+    formers: tuple[FormerName, ...]
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What merging needs of every source but its entries and former names, which are read back by `key` only for
+    the codes merged again: for each code it names (as text, as JSON keys are), a digest of what it says of it."""
+
+    key: str
+    source: Source
+    problems: tuple[Problem, ...]
+    refused: bool
+    repeats: tuple[Problem, ...]
+    codes: dict[str, str]
+    others: tuple[ClassName | Fact | Constant | Meaning | Comparison, ...]
+    covered: tuple[int, ...]
+
+
+def outline(parsed: Parsed, key: str) -> Outline:
+    """A parsed source's outline, its records found again under `key`."""
+    said, repeats = said_of_codes(parsed)
+    others = tuple(r for r in parsed.records if not isinstance(r, (Entry, FormerName)))
+    covered = tuple(sorted({r.code for r in parsed.records if isinstance(r, (Entry, Fact, Constant, Meaning))}))
+    codes = {str(code): cache_key(repr(what))[:32] for code, what in said.items()}  # 128 bits tell them apart
+    return Outline(key, parsed.source, parsed.problems, parsed.refused, tuple(repeats), codes, others, covered)
+
+
+def said_of_codes(parsed: Parsed) -> tuple[dict[int, Said], list[Problem]]:
+    """What a source says of each code it names, and the problems of the entries it repeats."""
+    entries, repeats = one_per_code(parsed)
+    formers: dict[int, list[FormerName]] = {}
+    for record in parsed.records:
+        if isinstance(record, FormerName):
+            formers.setdefault(record.code, []).append(record)
+    said = {code: Said(entries.get(code), tuple(formers.get(code, ()))) for code in formers.keys() | entries.keys()}
+    return said, repeats
 
 
 @dataclass(frozen=True)
@@ -104,21 +147,37 @@ def too_big(size: int) -> str:
 
 
 def load_all(content: Path, cache: Cache | None = None, progress=None, site: str = "") -> list[Parsed]:
-    """Read every source, reusing what `cache` holds for unchanged files; ids made unique; the site folder `site`
-    (a real path) left out if it is inside the content folder."""
+    """Every source read and parsed in full, in order, ids made unique; the site folder `site` (a real path) left out
+    if it is inside the content folder."""
+    outlines, records = load_sources(content, cache, progress, site)
+    return [Parsed(o.source, () if o.refused else records(o.key).records, o.problems, o.refused) for o in outlines]
+
+
+def load_sources(content: Path, cache: Cache | None = None, progress=None, site: str = ""):
+    """Every source's outline, in order, ids made unique, and `records(key)`, a source's parse by its outline's key.
+
+    Each document is read, and parsed only when `cache` holds no outline of the same bytes; the parse of an unchanged
+    source is read back only when a code it names is merged again."""
     cache = cache or Cache()
     documents = [read_found(found) for found in discover(content, site)]
-    kept = {r.key: cache.lookup("parsed", r.key, Parsed) for r in documents if r.found.path is not None}
-    made = parse_all([r for r in documents if r.found.path is not None and kept[r.key] is None])
-    parsed = []
+    readable = {r.key: r for r in documents if r.found.path is not None}
+    known = {key: cache.lookup("outline", key, Outline) for key in readable}
+    made = parse_all([r for key, r in readable.items() if known[key] is None and cache.lookup("parsed", key, Parsed) is None])
+    outlines = []
     for done, read in enumerate(documents, start=1):
         if read.found.path is None:
-            parsed.append(refused(read.found))
+            outlines.append(outline(refused(read.found), ""))
         else:
-            parsed.append(with_sidecar(read, kept[read.key] or cache.put("parsed", read.key, next(made))))
+            parsed = None if known[read.key] else cache.lookup("parsed", read.key, Parsed) or cache.put("parsed", read.key, next(made))
+            outlines.append(known[read.key] or cache.put("outline", read.key, outline(with_sidecar(read, parsed), read.key)))
+            cache.keep("parsed", read.key)  # for a later merge of the codes it names
         if progress:
             progress("Reading sources", done, len(documents))
-    return unique_ids(parsed)
+
+    def records(key: str) -> Parsed:
+        """A source's parse: read back from the cache, or parsed again from the bytes read."""
+        return cache.get("parsed", key, lambda: parse_read(readable[key]), Parsed)
+    return unique_ids(outlines), records
 
 
 @dataclass(frozen=True)
@@ -323,7 +382,7 @@ def source_id(rel: str) -> str:
     return "".join(chars).strip("-") or "source"
 
 
-def unique_ids(parsed: list[Parsed]) -> list[Parsed]:
+def unique_ids(parsed: list[Outline]) -> list[Outline]:
     """Give every source its own id: a later path that would share one gets a number, with a problem."""
     taken: dict[str, str] = {}
     result = []
@@ -346,3 +405,37 @@ def unique_ids(parsed: list[Parsed]) -> list[Parsed]:
 def with_codes(source: Source, codes: set[int]) -> Source:
     """The same source, now knowing which codes it covers."""
     return replace(source, codes=tuple(sorted(codes)))
+
+
+def one_per_code(parsed: Parsed) -> tuple[dict[int, Entry], list[Problem]]:
+    """A document's entries, one per code: a repeat that only adds a name or a text is merged in; others are problems."""
+    kept: dict[int, Entry] = {}
+    repeats: list[tuple[Entry, Entry]] = []
+    for entry in (r for r in parsed.records if isinstance(r, Entry)):
+        first = kept.setdefault(entry.code, entry)
+        if first is entry:
+            continue
+        if agrees(first, entry):
+            kept[entry.code] = replace(first, name=first.name or entry.name, text=first.text or entry.text,
+                                       qualifiers=first.qualifiers or entry.qualifiers, reference=first.reference or entry.reference)
+        else:
+            repeats.append((entry, first))
+    return kept, repeat_problems(parsed.source.where, repeats)
+
+
+def repeat_problems(where: str, repeats: list[tuple[Entry, Entry]]) -> list[Problem]:
+    """One warning for a document's repeated codes: the only one, or how many and the first three."""
+    if not repeats:
+        return []
+    entry, first = repeats[0]
+    if len(repeats) == 1:
+        return [Problem(where, entry.line, f"{entry.code} is given again with different text; line {first.line} is kept")]
+    shown = first_three([f"{again.code} on line {again.line} (first on line {kept.line})" for again, kept in repeats])
+    return [Problem(where, entry.line, f"{len(repeats)} entries give a code again with different text, and each code's "
+                                       f"first entry is kept: {shown} (the first is here)")]
+
+
+def agrees(first: Entry, again: Entry) -> bool:
+    """Whether a repeated entry says nothing against the first: each part the same, or missing from one of them."""
+    same_name = not first.name or not again.name or name_key(first.name) == name_key(again.name)
+    return same_name and (not first.text or not again.text or first.text == again.text)

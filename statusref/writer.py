@@ -11,7 +11,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -63,14 +63,17 @@ class Writer:
     """Writes files under one folder and refuses to write any path twice.
 
     Given the previous site, a file whose bytes have not changed is hard-linked from it, not written again; a Kept
-    file is linked if the previous site holds it as it was made, and made again if not.
+    file is linked if the previous site holds it as it was made, and made again if not. Given what the folder `held`
+    (the site before last, kept as a spare), a file it holds as the previous site's very file is left in place, and
+    anything else it holds is removed before its path is written and, once every file is written, if unused.
     """
 
-    def __init__(self, root: Path, previous: Path | None = None):
-        """A writer for files under `root`, reusing unchanged files of `previous`."""
+    def __init__(self, root: Path, previous: Path | None = None, held: frozenset[str] = frozenset()):
+        """A writer for files under `root`, reusing unchanged files of `previous` and of what `root` held."""
         self.root = root
         self.previous = previous if previous and previous.is_dir() else None
         self.inside = os.path.realpath(previous) + os.sep if self.previous else ""
+        self.held = held
         self.written: set[str] = set()
 
     def write(self, path: str, data: bytes | Kept) -> None:
@@ -79,6 +82,9 @@ class Writer:
             raise WriteError(f"{path} would be written twice")
         self.written.add(path)
         target = self.root / path
+        size, same = (data.made.size, data.made.holds) if isinstance(data, Kept) else (len(data), data.__eq__)
+        if self.held and self.left(path, target, size, same):
+            return
         make_folders(target.parent)
         if isinstance(data, Kept):
             if self.reuse(path, target, data.made.size, data.made.holds):
@@ -88,24 +94,70 @@ class Writer:
             target.write_bytes(data)
             os.chmod(target, FILE_MODE)
 
-    def reuse(self, path: str, target: Path, size: int, same) -> bool:
-        """Link the previous site's file if it is a plain file of `size` bytes whose bytes are `same`, with the mode
-        a written file gets and no other name: a file also linked from elsewhere may change with it."""
-        if self.previous is None:
+    def left(self, path: str, target: Path, size: int, same) -> bool:
+        """Whether the spare holds the previous site's very file at `path`, as it should be: then it is left in place.
+        Otherwise whatever the spare holds there, or as a file where a folder of the path belongs, is removed."""
+        for folder in folders_of(path):
+            if folder in self.held and not (self.root / folder).is_dir():  # held as a file, now a folder
+                remove_entry(self.root / folder)
+        if not os.path.lexists(target):
             return False
+        old = self.found(path, size, 2)
+        if old is not None and os.path.samestat(old, target.lstat()) and same((self.previous / path).read_bytes()):
+            return True
+        remove_entry(target)
+        return False
+
+    def found(self, path: str, size: int, names: int = 1) -> os.stat_result | None:
+        """The stats of the previous site's file at `path` if it is reached inside the site, a plain file of `size`
+        bytes with the mode a written file gets and `names` names (its own and the spare's): a file also linked from
+        elsewhere may change with it."""
+        if self.previous is None:
+            return None
         old = self.previous / path
         try:
             if not os.path.realpath(old).startswith(self.inside):
-                return False  # reached through a link out of the previous site
+                return None  # reached through a link out of the previous site
             info = old.lstat()
-            if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or stat.S_IMODE(info.st_mode) != FILE_MODE:
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != names or stat.S_IMODE(info.st_mode) != FILE_MODE:
+            return None
+        return info if info.st_size == size else None
+
+    def reuse(self, path: str, target: Path, size: int, same) -> bool:
+        """Link the previous site's file if it is one this writer may take (see `found`) whose bytes are `same`."""
+        try:
+            if self.found(path, size) is None or not same((self.previous / path).read_bytes()):
                 return False
-            if info.st_size != size or not same(old.read_bytes()):
-                return False
-            os.link(old, target, follow_symlinks=False)
+            os.link(self.previous / path, target, follow_symlinks=False)
         except OSError:
             return False
         return True
+
+    def clear_rest(self) -> None:
+        """Remove what the spare held that this build did not write, and the folders left empty, deepest first."""
+        for path in sorted(self.held - self.written):
+            remove_entry(self.root / path)
+        folders = {folder for path in self.held for folder in folders_of(path)}
+        needed = {folder for path in self.written for folder in folders_of(path)}
+        for folder in sorted(folders - needed, key=lambda f: f.count("/"), reverse=True):
+            with suppress(OSError):  # already gone with a folder above it
+                (self.root / folder).rmdir()
+
+
+def folders_of(path: str) -> list[str]:
+    """The folders a path inside the site lies in, outermost first: `a/b/c.html` lies in `a` and `a/b`."""
+    parts = path.split("/")
+    return ["/".join(parts[:end]) for end in range(1, len(parts))]
+
+
+def remove_entry(path: Path) -> None:
+    """Remove a file, a link or a folder inside a spare this program made."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        path.unlink()
 
 
 def make_folders(folder: Path) -> None:
@@ -186,14 +238,19 @@ def foreign(out: Path) -> list[str]:
         raise WriteError(f"{out} holds a list of what its last build wrote ({WRITTEN}) that cannot be read: not "
                          "replacing it; move your files out of the folder, then remove it")
     allowed = {MARKER, WRITTEN} | set(listed) | {p[:at] for p in listed for at in range(len(p)) if p[at] == "/"}
-    found = []
-    for folder, folders, files in os.walk(out):
-        here = Path(folder).relative_to(out)
-        for name in sorted(folders + files):
-            path = (here / name).as_posix()
-            if path not in allowed or os.path.islink(os.path.join(folder, name)):
+    found, pending = [], [(str(out), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # a folder that cannot be read is walked no further, as os.walk does
+            continue
+        for entry in entries:
+            path = prefix + entry.name
+            if path not in allowed or entry.is_symlink():
                 found.append(path)
-        folders[:] = [f for f in folders if (here / f).as_posix() in allowed and not os.path.islink(os.path.join(folder, f))]
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, path + "/"))
     return sorted(found)
 
 
@@ -264,22 +321,52 @@ def publish(files: list[tuple[str, bytes]], out: Path, say=None, published=None)
     with locked(out, say):
         check_replaceable(out)
         remove_leftovers(out)
-        fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        fresh, held = staging(out)
+        swapped = False
         try:
-            mark(fresh)
-            os.chmod(fresh, FOLDER_MODE)
-            writer = Writer(fresh, out)
+            writer = Writer(fresh, out, held)
             for path, data in files:
                 writer.write(path, data)
             writer.write(WRITTEN, (json.dumps(sorted(writer.written)) + "\n").encode("ascii"))
+            writer.clear_rest()
             check_replaceable(out)  # nothing was added to the old site while the new one was written
-            swap_in(fresh, out)
+            swapped = swap_in(fresh, out)
         finally:
             if fresh.is_dir() and not fresh.is_symlink() and not any(fresh.iterdir()):
                 fresh.rmdir()  # the empty folder that stood where the site now is
-            remove_owned(fresh)
+            if not (swapped and keep_spare(fresh, out)):
+                remove_owned(fresh)
         if published:  # once the old site is gone: removing it changed the link counts of the pages it shared
             published()
+
+
+def spare_of(out: Path) -> Path:
+    """Where the site before the current one is kept beside `out`, for the next build to write its new site into."""
+    return out.with_name(f".{out.name}.spare")
+
+
+def staging(out: Path) -> tuple[Path, frozenset[str]]:
+    """A folder beside `out` to write the new site into, marked as this program's, and the files it holds: the
+    spare, if it holds only what its build wrote, renamed so that a killed build leaves it as a leftover; else a new
+    folder. A spare holding anything else is left as it is."""
+    fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    spare = spare_of(out)
+    listed = read_list(spare / WRITTEN) if marked(spare) else None
+    if listed is not None and not foreign(spare):
+        os.rename(spare, fresh)  # onto the empty new folder
+        return fresh, frozenset(listed) | {WRITTEN}
+    mark(fresh)
+    os.chmod(fresh, FOLDER_MODE)
+    return fresh, frozenset()
+
+
+def keep_spare(old: Path, out: Path) -> bool:
+    """Keep the site just replaced as the spare, if it is this program's (marked) and the name is free."""
+    spare = spare_of(out)
+    if not marked(old) or os.path.lexists(spare):
+        return False
+    os.rename(old, spare)
+    return True
 
 
 def remove_leftovers(out: Path) -> None:
@@ -290,15 +377,17 @@ def remove_leftovers(out: Path) -> None:
             shutil.rmtree(entry)
 
 
-def swap_in(fresh: Path, out: Path) -> None:
-    """Put `fresh` where `out` is in one step; afterwards `fresh` holds the old site."""
+def swap_in(fresh: Path, out: Path) -> bool:
+    """Put `fresh` where `out` is in one step; afterwards `fresh` holds the old site, if there was one: True then."""
     if not out.exists():
         os.rename(fresh, out)
-    elif not exchange(fresh, out):
+        return False
+    if not exchange(fresh, out):
         old = fresh.with_name(fresh.name + "-old")
         os.rename(out, old)
         os.rename(fresh, out)
         os.rename(old, fresh)
+    return True
 
 
 def exchange(a: Path, b: Path) -> bool:

@@ -64,7 +64,7 @@ def test_readable_bad_sources_still_give_their_entries(tmp_path):
         shutil.copy(BAD / name, tmp_path / name)
     parsed = {p.source.path: p for p in load_all(tmp_path)}
     model = build_model(list(parsed.values()))
-    texts = {d.source: d.text for d in model.code(404).descriptions}
+    texts = {d.source: d.text for d in model.descriptions[404]}
     assert texts["latin1"] == "The café is closed."
     assert texts["utf16-bom"] == "Gone fishing."
     assert texts["utf8-bom"] == "Nothing here."

@@ -34,10 +34,15 @@ def build_again(project: Path) -> tuple[str, str]:
 def test_the_cache_holds_only_plain_json(project):
     cache = project / ".cache" / "statusref"
     files = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
-    assert files[:3] == [MARKER, ".store.lock", "html.json"] and files[-1] == "version"
+    assert files[:2] == [MARKER, ".store.lock"] and files[-1] == "version"
     parsed = [f for f in files if f.startswith("parsed/")]
     assert len(parsed) == len([n for n in SAMPLE if n.endswith(".md")]) and all(f.endswith(".json") for f in parsed)
-    for name in ["html.json"] + parsed:
+    codes = [f for f in files if f.startswith("codes/")]
+    texts = [f for f in files if f.startswith("texts/")]
+    assert len(codes) == len(texts) > 50 and all(f.endswith(".json") for f in codes + texts)
+    stores = ["described.json", "html.json", "last-build.json", "outlines.json", "pages.json"]
+    assert files[2:-1] == sorted(codes + stores + parsed + texts)
+    for name in stores + parsed + codes + texts:
         signature, body = (cache / name).read_bytes().split(b"\n", 1)
         assert len(signature) == 64 and int(signature, 16) >= 0
         json.loads(body)
@@ -49,31 +54,39 @@ def test_a_warm_build_gives_the_same_site(project):
     assert build_again(project) == ("", before)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "wrong shape", "well formed", "deep", "pickle", "pipe"])
+@pytest.mark.parametrize("damage", ["garbage", "wrong shape", "well formed", "deep", "pickle", "pipe", "parsed", "code"])
 def test_a_crafted_cache_is_discarded_with_one_warning(project, damage):
     before = tree_hash(project / "site")
     cache = project / ".cache" / "statusref"
-    target = sorted((cache / "parsed").iterdir())[0]
+    target = cache / "outlines.json"  # read by every build
     if damage == "garbage":
         target.write_bytes(b"\x80not json")
-        (cache / "html.json").write_text("{")
+        (cache / "described.json").write_text("{")
     elif damage == "wrong shape":
-        record = json.loads(target.read_bytes().split(b"\n", 1)[1])
-        record["records"][0]["code"] = "four hundred and four"
-        target.write_text(json.dumps(record))
-        (cache / "html.json").write_text('{"k": {"html": 1, "mentions": [], "warnings": []}}')
+        outlines = json.loads(target.read_bytes().split(b"\n", 1)[1])
+        next(iter(outlines.values()))[1][0] = 404
+        target.write_text(json.dumps(outlines))
+        (cache / "described.json").write_text('{"k": {"digest": 1, "mentions": [], "warnings": []}}')
     elif damage == "well formed":  # a crafted entry a build could have written, but another user did
-        record = json.loads(target.read_bytes().split(b"\n", 1)[1])
-        record["source"]["link"] = "javascript:alert(1)"
-        target.write_text("0" * 64 + "\n" + json.dumps(record))
+        outlines = json.loads(target.read_bytes().split(b"\n", 1)[1])
+        next(iter(outlines.values()))[1][4] = "javascript:alert(1)"
+        target.write_text("0" * 64 + "\n" + json.dumps(outlines))
     elif damage == "deep":
         target.write_text("[" * 100000 + "]" * 100000)
-    elif damage == "pipe":
+    elif damage == "pipe":  # a parsed source is read back when no outline of it is kept
         target.unlink()
-        os.mkfifo(target)
+        parsed = sorted((cache / "parsed").iterdir())[0]
+        parsed.unlink()
+        os.mkfifo(parsed)
+    elif damage == "parsed":  # read back when no outline of its source is kept
+        target.unlink()
+        sorted((cache / "parsed").iterdir())[0].write_bytes(b"\x80not json")
+    elif damage == "code":
+        for path in (cache / "codes").iterdir():
+            path.write_text("[" * 100000 + "]" * 100000)
     else:
         payload = b"cos\nsystem\n(S'touch " + str(project / "pwned").encode() + b"'\ntR."
-        target.with_suffix(".pickle").write_bytes(payload)
+        (cache / "parsed" / "k.pickle").write_bytes(payload)
         (cache / "html.pickle").write_bytes(payload)
     warnings, after = build_again(project)
     if damage == "pickle":
@@ -126,18 +139,18 @@ def test_values_read_back_are_checked_field_by_field(tmp_path):
     assert made == "made again" and len(heard) == 1 and "of another shape" in heard[0]
 
 
-@pytest.mark.parametrize("planted", ["marker", "parsed", "html.json"])
+@pytest.mark.parametrize("planted", ["marker", "parsed", "codes", "html.json", "outlines.json", "described.json"])
 def test_links_planted_in_the_cache_are_never_followed(project, tmp_path, planted):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "keep.json").write_text("{}")
     cache = project / ".cache" / "statusref"
-    target = cache / {"marker": MARKER, "parsed": "parsed", "html.json": "html.json"}[planted]
+    target = cache / (MARKER if planted == "marker" else planted)
     if target.is_dir():
         shutil.rmtree(target)
     else:
         target.unlink()
-    target.symlink_to(mine if planted == "parsed" else mine / "keep.json")
+    target.symlink_to(mine if planted in ("parsed", "codes") else mine / "keep.json")
     warnings, _ = build_again(project)
     assert warnings == f"warning: cache .cache/statusref holds links where its files belong; building without a cache\n"
     assert sorted(p.name for p in mine.iterdir()) == ["keep.json"] and (mine / "keep.json").read_text() == "{}"

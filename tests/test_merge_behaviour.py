@@ -48,7 +48,7 @@ def test_two_registries_are_none(tmp_path):
 def test_a_repeat_that_only_adds_a_name_is_merged(tmp_path):
     model, _ = model_of(tmp_path, {"a.md": "- **404**: Gone.\n- **404 Not Found**\n"})
     code = model.code(404)
-    assert (code.title, [d.text for d in code.descriptions]) == ("Not Found", ["Gone."])
+    assert (code.title, [d.text for d in model.descriptions[404]]) == ("Not Found", ["Gone."])
     assert messages(model) == []
 
 
@@ -65,7 +65,7 @@ def test_several_repeats_with_other_text_are_one_problem_per_document(tmp_path, 
     shown = ", ".join(f"{404 if n % 2 else 410} on line {n + 3} (first on line {1 if n % 2 else 2})" for n in range(min(count, 3)))
     assert messages(model) == [("a.md", 3, f"{count} entries give a code again with different text, and each code's "
                                            f"first entry is kept: {shown}{more} (the first is here)")]
-    assert [d.text for d in model.code(410).descriptions] == ["For good."]
+    assert [d.text for d in model.descriptions[410]] == ["For good."]
 
 
 def test_a_long_name_is_cut_in_the_problem_that_quotes_it(tmp_path):

@@ -69,12 +69,12 @@ def test_flags_from_qualifiers_and_registry(model):
 
 def test_511_is_in_the_model_without_descriptions(model):
     code = model.code(511)
-    assert code.title == "Network Authentication Required" and code.descriptions == ()
+    assert code.title == "Network Authentication Required" and model.descriptions[511] == ()
     assert code.reference.url == "https://www.rfc-editor.org/rfc/rfc6585"
 
 
 def test_200_keeps_its_method_notes(model):
-    text = next(d.text for d in model.code(200).descriptions if d.source == "response-status-codes")
+    text = next(d.text for d in model.descriptions[200] if d.source == "response-status-codes")
     for method in ("GET", "HEAD", "PUT or POST", "TRACE"):
         assert f"- **{method}**:" in text
 
@@ -83,8 +83,8 @@ def test_one_description_per_source_that_mentions_a_code(model):
     parsed = load_all(CONTENT)
     for code in model.codes:
         expected = sorted(p.source.id for p in parsed if not p.source.registry and code.code in {e.code for e in entries([p])})
-        assert sorted(d.source for d in code.descriptions) == expected, code.code
-        assert all(d.line > 0 and d.text for d in code.descriptions)
+        assert sorted(d.source for d in model.descriptions[code.code]) == expected, code.code
+        assert all(d.line > 0 and d.text for d in model.descriptions[code.code])
 
 
 def test_no_mojibake_or_wiki_leftovers_anywhere(model):

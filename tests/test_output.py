@@ -183,7 +183,7 @@ def test_sixty_builds_at_once_into_one_folder_all_succeed(tmp_path):
         process.stderr.close()
     assert [status for status, _ in results] == [0] * 60, [e for _, e in results if e][:3]
     assert any("Waiting for another build" in errors for _, errors in results)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", ".site.lock", "content", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", ".site.lock", ".site.spare", "content", "site"]
     reference = tmp_path / "reference" / "site"
     build(Config(content=content, out=reference, cache=None))
     assert tree_hash(tmp_path / "site") == tree_hash(reference)

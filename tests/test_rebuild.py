@@ -119,11 +119,15 @@ def test_a_rebuild_after_a_new_date_is_the_site_a_cold_build_makes(project, tmp_
 
 
 def test_only_the_pages_whose_data_changed_are_rendered(project, rendered):
-    describe_404_otherwise(project)
+    describe_404_otherwise(project)  # not its first description, so not its summary
     assert build(project).ok
-    assert "404/index.html" in rendered and "index.html" in rendered  # the home page shows its summary
-    assert "200/index.html" not in rendered and "sources/index.html" not in rendered
-    assert len(rendered) < 20
+    assert rendered == ["404/index.html"]
+    rendered.clear()
+    edit(project.content / "response-status-codes.md", "The server cannot find the requested resource.",
+         "The server finds nothing at this address.")
+    assert build(project).ok
+    # The pages that show its summary or may: its own, its class's, the home page, a related code's, a comparison's.
+    assert sorted(rendered) == ["404/index.html", "410/index.html", "4xx/index.html", "compare/absence/index.html", "index.html"]
 
 
 def test_a_page_of_the_last_site_that_was_edited_or_removed_is_rendered_again(project, tmp_path, rendered):
@@ -281,3 +285,55 @@ def test_a_link_loop_in_templates_or_static_is_no_error(project, folder):
     config = Config(**{**project.__dict__, "static": project.content.parent / "static"})
     (getattr(config, folder) / "loop").symlink_to("loop")
     assert build(config).ok
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The sources parsed, the codes merged and the codes whose descriptions were read, from here on."""
+    from statusref import merge
+
+    seen = {"parsed": [], "merged": [], "read": []}
+    parse, merge_code = sources.parse_found, merge.merge_code
+    monkeypatch.setattr(sources, "parse_found", lambda found, *rest: seen["parsed"].append(found.rel) or parse(found, *rest))
+    monkeypatch.setattr(merge, "merge_code", lambda number, *rest: seen["merged"].append(number) or merge_code(number, *rest))
+    lookup = Cache.lookup
+    monkeypatch.setattr(Cache, "lookup", lambda self, store, key, kind: (
+        seen["read"].append(key) if store == "text" else None) or lookup(self, store, key, kind))
+    return seen
+
+
+def test_after_one_edit_only_that_source_is_parsed_and_only_the_code_it_changes_merged(project, counted, rendered):
+    describe_404_otherwise(project)
+    assert build(project).ok
+    assert counted["parsed"] == ["status-table.md"] and counted["merged"] == [404]
+    assert counted["read"] == []  # the page of 404 shows the descriptions merged now; no other page is rendered
+    assert rendered == ["404/index.html"]
+
+
+def test_a_page_rendered_again_reads_back_only_its_own_codes_descriptions(project, counted, rendered):
+    page = project.out / "200" / "index.html"
+    page.write_bytes(b"edited by hand")
+    describe_404_otherwise(project)
+    assert build(project).ok
+    assert "200/index.html" in rendered and len(counted["read"]) == 1 and counted["merged"] == [404]
+
+
+def test_descriptions_lost_from_the_cache_are_merged_again(project, tmp_path, counted):
+    for path in (project.cache / "texts").iterdir():
+        path.unlink()
+    (project.out / "200" / "index.html").write_bytes(b"edited by hand")  # so that its page is rendered again
+    describe_404_otherwise(project)
+    assert build(project).ok
+    assert sorted(counted["merged"]) == [200, 404] and counted["parsed"] == ["status-table.md"]
+    assert build(Config(**{**project.__dict__, "out": tmp_path / "cold", "cache": None})).ok
+    assert tree_hash(project.out) == tree_hash(tmp_path / "cold")
+
+
+def test_rebuild_after_rebuild_writes_into_the_spare_and_gives_the_cold_site(project, tmp_path):
+    for number, change in enumerate([describe_404_otherwise, rename_404, add_a_source, remove_a_source, retitle_a_source]):
+        change(project)
+        assert build(project).ok
+        cold = Config(**{**project.__dict__, "out": tmp_path / f"cold{number}", "cache": None})
+        assert build(cold).ok
+        assert tree_hash(project.out) == tree_hash(cold.out), change.__name__
+        assert (tmp_path / ".site.spare").is_dir()

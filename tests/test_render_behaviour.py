@@ -231,14 +231,15 @@ def test_a_page_is_rendered_as_jinja_renders_it_whole(tmp_path):
     settings = Settings(Config().templates, Config().static)
     files, _, _ = render_site(model, Urls(), settings, Cache())
     sources_page = dict(files)["sources/index.html"]
-    from statusref.render import make_env, sources_context
+    from statusref.render import describe, make_env, sources_context
     from statusref.urls import Urls as Builder
 
     urls = Builder()
+    html, _, _ = describe(model, urls, Cache())
     link = urls.linker(urls.path("sources"))
     whole = make_env(settings.templates).get_template("sources.html").render(
         model=model, url=link, asset=link.asset, root=link.prefix(), canonical="", date="", offline=False,
-        kind="sources", **sources_context(model))
+        kind="sources", **sources_context(model, html))
     assert sources_page == whole.encode("utf-8") and len(whole) > 40_000  # more pieces than one batch joins
 
 
@@ -261,7 +262,7 @@ def test_an_unofficial_code_says_that_no_standard_defines_it():
 
 def test_descriptions_count_in_a_page_digest_by_their_own_digest():
     model = build_model([parse_source("registry.md", REGISTRY), parse_source("notes.md", NOTES)])
-    pager = Pager(make_env(Config().templates), Urls(), model, Settings(Config().templates, Config().static), {})
-    assert pager.digest(Shown([("a source", "a description", "<p>x</p>")], "one")) == "one"
-    assert pager.digest([Shown([], "one"), Shown([], "two")]) == "(one,two)"
-    assert pager.digest({"shown": Shown([], "two")}) == "{'shown':two}"
+    pager = Pager(make_env(Config().templates), Urls(), model, Settings(Config().templates, Config().static))
+    assert pager.digest(Shown(lambda: [("a source", "a description", "<p>x</p>")], "one")) == "one"
+    assert pager.digest([Shown(list, "one"), Shown(list, "two")]) == "(one,two)"
+    assert pager.digest({"shown": Shown(list, "two")}) == "{'shown':two}"

@@ -74,13 +74,17 @@ def test_a_failing_build_leaves_the_previous_site_whole(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [".site.lock"]
 
 
-def test_a_killed_build_leaves_the_previous_site_whole(tmp_path):
+@pytest.mark.parametrize("builds_before", [1, 2])
+def test_a_killed_build_leaves_the_previous_site_whole(tmp_path, builds_before):
     out = tmp_path / "site"
-    build(Config(content=ROOT / "content", out=out, cache=None))
+    for _ in range(builds_before):  # after two, the build writes into the spare the first left
+        build(Config(content=ROOT / "content", out=out, cache=None))
+    assert (tmp_path / ".site.spare").is_dir() == (builds_before == 2)
     before = tree_hash(out)
     big = generate(tmp_path / "big", 200)
     # The build stops itself (SIGSTOP) once it holds the lock and has begun writing; the test then kills it.
-    hook = "import os, signal, statusref.writer as w; w.mark = (lambda m: lambda f: (m(f), os.kill(os.getpid(), signal.SIGSTOP)))(w.mark)"
+    hook = ("import os, signal, statusref.writer as w; "
+            "w.Writer.write = (lambda write: lambda *a: (write(*a), os.kill(os.getpid(), signal.SIGSTOP)))(w.Writer.write)")
     command = [sys.executable, "-c", f"{hook}; from statusref.cli import main; main(['--content', {str(big)!r}, '--out', {str(out)!r}, '--no-cache'])"]
     process = subprocess.Popen(command, cwd=tmp_path)
     _, status = os.waitpid(process.pid, os.WUNTRACED)
@@ -90,7 +94,8 @@ def test_a_killed_build_leaves_the_previous_site_whole(tmp_path):
     process.wait()
     assert tree_hash(out) == before
     build(Config(content=ROOT / "content", out=out, cache=None))
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.lock"]
+    assert tree_hash(out) == before  # the same content again, built whole
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.lock", ".site.spare"]
 
 
 def test_two_builds_are_byte_identical(tmp_path, monkeypatch):

@@ -192,7 +192,16 @@ def test_a_rebuild_replaces_the_site_whole(tmp_path, monkeypatch, can_exchange):
         MARKER, WRITTEN, "a/new.html", "index.html"])
     assert json.loads((out / WRITTEN).read_text()) == ["a/new.html", "index.html"]
     assert (out / "index.html").read_bytes() == b"second"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", ".site.spare", "site"]
+    spare = tmp_path / ".site.spare"  # the first site, kept for the next build to write into
+    assert (spare / "index.html").read_bytes() == b"first" and (spare / "gone.html").exists()
+    publish([("index.html", b"second"), ("b/c/d.html", b"deep")], out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == sorted([
+        MARKER, WRITTEN, "b", "b/c", "b/c/d.html", "index.html"])
+    assert (out / "index.html").read_bytes() == b"second" and (out / "b/c/d.html").read_bytes() == b"deep"
+    assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*")) == sorted([
+        MARKER, WRITTEN, "a", "a/new.html", "index.html"])
+    assert os.path.samefile(out / "index.html", spare / "index.html")  # unchanged: one file, in both
 
 
 def test_exchange_swaps_two_folders(tmp_path):
@@ -354,3 +363,90 @@ def test_a_write_that_fails_leaves_no_temporary_file(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         write_atomic(path, b"new")
     assert [p.name for p in tmp_path.iterdir()] == ["data.bin"] and path.read_bytes() == b"old"
+
+
+def spare_and_previous(tmp_path: Path, previous_bytes: bytes, spare: str) -> tuple[Path, Path]:
+    """A previous site holding page.html, and a spare holding page.html as `spare` says: the previous site's very
+    file, a file of its own with the old bytes, or a folder."""
+    previous, root = tmp_path / "previous", tmp_path / "root"
+    previous.mkdir()
+    root.mkdir()
+    (previous / "page.html").write_bytes(previous_bytes)
+    os.chmod(previous / "page.html", 0o644)
+    if spare == "the same file":
+        os.link(previous / "page.html", root / "page.html")
+    elif spare == "a file of its own":
+        (root / "page.html").write_bytes(b"older bytes")
+    else:
+        (root / "page.html").mkdir()
+        (root / "page.html" / "inside.html").write_bytes(b"x")
+    return previous, root
+
+
+@pytest.mark.parametrize("spare, new, left, linked", [
+    ("the same file", b"unchanged", True, True),
+    ("the same file", b"changed", False, False),
+    ("a file of its own", b"unchanged", False, True),
+    ("a file of its own", b"changed", False, False),
+    ("a folder", b"unchanged", False, True),
+])
+def test_a_spare_keeps_the_previous_sites_very_file_and_replaces_anything_else(tmp_path, monkeypatch, spare, new, left, linked):
+    previous, root = spare_and_previous(tmp_path, b"unchanged", spare)
+    removed = []
+    remove = writer_module.remove_entry
+    monkeypatch.setattr(writer_module, "remove_entry", lambda path: removed.append(path) or remove(path))
+    w = Writer(root, previous, frozenset({"page.html", "page.html/inside.html", "gone.html"}))
+    w.write("page.html", new)
+    target = root / "page.html"
+    assert target.read_bytes() == new and (previous / "page.html").read_bytes() == b"unchanged"  # never written in place
+    assert os.path.samefile(target, previous / "page.html") == linked
+    assert removed == ([] if left else [target])
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_a_spare_holding_a_file_where_a_folder_belongs_has_it_replaced(tmp_path):
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "a").write_bytes(b"a file once")
+    w = Writer(root, None, frozenset({"a"}))
+    w.write("a/b.html", b"deep")
+    w.write("a/c.html", b"deeper")  # the folder made for the first is not taken for the old file
+    assert (root / "a" / "b.html").read_bytes() == b"deep" and (root / "a" / "c.html").read_bytes() == b"deeper"
+
+
+def test_what_a_spare_held_and_no_build_wrote_is_cleared_with_the_folders_left_empty(tmp_path):
+    root = tmp_path / "root"
+    for path in ("keep/one.html", "gone/deep/two.html", "half/three.html", "half/four.html", "top.html"):
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(b"old")
+    (root / MARKER).write_bytes(b"marker")
+    held = frozenset({"keep/one.html", "gone/deep/two.html", "half/three.html", "half/four.html", "top.html"})
+    w = Writer(root, None, held)
+    w.write("keep/one.html", b"new")
+    w.write("half/three.html", b"new")
+    w.clear_rest()
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == [
+        MARKER, "half", "half/three.html", "keep", "keep/one.html"]
+
+
+@pytest.mark.parametrize("planted", ["a file of the user's", "a link", "a link as the spare", "no list"])
+def test_a_spare_holding_what_no_build_wrote_is_left_alone_and_the_old_site_removed(tmp_path, planted):
+    out, spare = tmp_path / "site", tmp_path / ".site.spare"
+    publish([("index.html", b"first")], out)
+    publish([("index.html", b"second")], out)
+    assert (spare / "index.html").read_bytes() == b"first"
+    if planted == "a file of the user's":
+        (spare / "notes.txt").write_text("mine")
+    elif planted == "a link":
+        (spare / "sub").symlink_to(tmp_path)
+    elif planted == "a link as the spare":
+        shutil.rmtree(spare)
+        (tmp_path / "mine").mkdir()
+        spare.symlink_to(tmp_path / "mine")
+    else:
+        (spare / WRITTEN).unlink()
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in spare.rglob("*"))
+    publish([("index.html", b"third")], out)
+    assert (out / "index.html").read_bytes() == b"third"
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in spare.rglob("*")) == before  # untouched
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "mine") == [".site.lock", ".site.spare", "site"]
