@@ -28,8 +28,8 @@ PACKAGE = Path(__file__).resolve().parent
 FIRST_VERSION_NAMES = {"parsed", "html.pickle", "jinja", "version"}
 PAGES = "pages.json"
 MAX_FILE = 64 * 1024 * 1024
-FOLDERS = {"parsed": "parsed", "code": "codes", "text": "texts"}  # stores kept as a file per value, in a folder of their own
-FILES = {"outline": "outlines.json", "html": "html.json", "described": "described.json"}  # stores kept in one file
+FOLDERS = {"parsed": "parsed", "outline": "outlines", "code": "codes", "text": "texts"}  # a file per value, in a folder each
+FILES = {"seen": "seen.json", "html": "html.json", "described": "described.json"}  # stores kept in one file
 
 
 def version() -> str:
@@ -44,7 +44,8 @@ def version() -> str:
 
 class Cache:
     """What one build hands the next, in memory and, given a folder, on disk: each store's values by key, kept as a
-    file per value (parsed sources, merged codes) or all in one file (outlines, description HTML, described pages).
+    file per value (parsed sources, their outlines, merged codes and their descriptions) or all in one file
+    (description HTML, described page parts).
 
     Every file is signed with a key kept in the user's own cache folder, so a cache that arrives with a
     checked-out repository, or is edited by hand, is never believed: its HTML never reaches a page.
@@ -248,7 +249,8 @@ def clear(folder: Path) -> None:
     for name in (*FILES.values(), "html.pickle", PAGES, "version"):
         if plain_file(folder / name):
             (folder / name).unlink()
-    for sub, suffixes in (("parsed", (".json", ".pickle")), ("codes", (".json",)), ("texts", (".json",)), ("jinja", (".cache",))):
+    kept = [(sub, (".json",)) for sub in FOLDERS.values() if sub != "parsed"]
+    for sub, suffixes in (("parsed", (".json", ".pickle")), *kept, ("jinja", (".cache",))):
         inside = folder / sub
         if inside.is_dir() and not inside.is_symlink():
             for path in inside.iterdir():

@@ -354,9 +354,18 @@ def markup_problems(found: list[tuple[str, int, object, str]]) -> list[Problem]:
     return problems
 
 
-def related(code: int, mentions: dict, known) -> list[int]:
-    """Codes related to one: those it mentions, those mentioning it, and well-known pairs, if `known`."""
-    found = set(mentions.get(code, ())) | {n for n, seen in mentions.items() if code in seen}
+def mentioned_by(mentions: dict) -> dict[int, set[int]]:
+    """For each code, the codes whose descriptions mention it."""
+    found: dict[int, set[int]] = {}
+    for number, seen in mentions.items():
+        for other in seen:
+            found.setdefault(other, set()).add(number)
+    return found
+
+
+def related(code: int, mentions: dict, known, by: dict) -> list[int]:
+    """Codes related to one: those it mentions, those mentioning it (`by`), and well-known pairs, if `known`."""
+    found = set(mentions.get(code, ())) | by.get(code, set())
     found |= {b for a, b in RELATED_PAIRS if a == code} | {a for a, b in RELATED_PAIRS if b == code}
     return sorted(n for n in found if n in known and n != code)
 
@@ -390,8 +399,9 @@ def pages(page, model: Model, urls: Urls, html: dict, mentions: dict, progress=N
     yield page("index", None, "index.html", index_context(model))
     for cls in model.classes:
         yield page("class", cls.digit, "class.html", class_context(model, cls, urls, html))
+    by, documents = mentioned_by(mentions), constant_documents(model)
     for number, code in enumerate(model.codes):
-        yield page("code", code.code, "code.html", code_context(model, number, html, mentions, urls))
+        yield page("code", code.code, "code.html", code_context(model, number, html, (mentions, by), urls, documents))
         if progress:
             progress("Rendering pages", number + 1, len(model.codes))
     for compared in model.comparisons:
@@ -441,8 +451,11 @@ class Pager:
     def digest(self, value) -> str:
         """A text that changes whenever anything a template can read of a value changes: a code by its digest,
         descriptions by theirs, lists and dicts part by part, anything else by its repr."""
-        if isinstance(value, StatusCode):
+        kind = type(value)  # the exact type first: most values are codes or plain
+        if kind is StatusCode:
             return self.code_digest(value)
+        if kind in (str, int, bool, type(None)):
+            return repr(value)
         if isinstance(value, Shown):
             return value.digest
         if isinstance(value, (list, tuple)):
@@ -481,20 +494,22 @@ def class_context(model: Model, cls, urls: Urls, html: dict) -> dict:
     return {"cls": cls, "codes": [model.code(n) for n in cls.codes], "chain": chain, "descriptions": html[cls.label]}
 
 
-def code_context(model: Model, index: int, html: dict, mentions: dict, urls: Urls) -> dict:
-    """What a code page shows: descriptions, neighbours, related and mentioning codes."""
+def code_context(model: Model, index: int, html: dict, mentioned: tuple[dict, dict], urls: Urls, documents: list[Source]) -> dict:
+    """What a code page shows: descriptions, neighbours, related and mentioning codes (`mentioned`: the codes each
+    code mentions, and those that mention it), constants from the constants `documents`."""
     code = model.codes[index]
+    mentions, by = mentioned
     chain = neighbours("code", list(model.codes), index, urls, lambda c: c.code, lambda c: f"{c.code} {c.title}")
     return {
         "code": code,
         "cls": model.status_class(code.class_digit),
         "descriptions": html[code.code],
         "chain": chain,
-        "related": [model.code(n) for n in related(code.code, mentions, model.index["code"])],
-        "mentioned_by": [model.code(n) for n in sorted(mentions) if code.code in mentions[n]],
+        "related": [model.code(n) for n in related(code.code, mentions, model.index["code"], by)],
+        "mentioned_by": [model.code(n) for n in sorted(by.get(code.code, ()))],
         "status_line": "" if "unused" in code.flags or several_meanings(code) else f"HTTP/1.1 {code.code} {code.title}",
         "meanings": list(zip(code.meanings, [body for _, _, body in html.get((code.code, "vendors"), [])])),
-        "constants": constants_shown(model, code),
+        "constants": constants_shown(documents, code),
         "comparisons": [c for c in model.comparisons if code.code in c.codes],
         "headers": [header_parts(h) for h in code.protocol.fact.headers] if code.protocol else [],
     }
@@ -511,11 +526,16 @@ def several_meanings(code: StatusCode) -> bool:
     return not code.reference and len({m.vendor for m in code.meanings}) > 1
 
 
-def constants_shown(model: Model, code: StatusCode) -> list[tuple]:
+def constant_documents(model: Model) -> list[Source]:
+    """The constants documents, in the order pages show them: known languages first."""
+    known = WORDS["language"]
+    return sorted((s for s in model.sources if s.role == "constants" and s.about),
+                  key=lambda s: (list(known).index(s.about) if s.about in known else len(known), s.title))
+
+
+def constants_shown(documents: list[Source], code: StatusCode) -> list[tuple]:
     """Per language with a constants document: (language, source, [(snippet, note)]), empty where it has none."""
     known = WORDS["language"]
-    documents = sorted((s for s in model.sources if s.role == "constants" and s.about),
-                       key=lambda s: (list(known).index(s.about) if s.about in known else len(known), s.title))
     shown = []
     for source in documents:
         name, pattern = known.get(source.about, (source.about, "{name}"))
@@ -647,8 +667,9 @@ def api_protocol(code: StatusCode) -> dict | None:
 
 def machine_files(env: Environment, model: Model, urls: Urls, date: str, paths: list[str]) -> list[tuple[str, bytes]]:
     """The JSON API, and for a hosted site robots.txt, with a sitemap when the site's address is known."""
-    api = {"version": API_VERSION, "codes": [api_record(c, urls, model.comparisons) for c in model.codes]}
-    files = [(urls.path("api"), (json.dumps(api, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))]
+    codes = ",\n".join(json.dumps(api_record(c, urls, model.comparisons), ensure_ascii=False) for c in model.codes)
+    api = f'{{"version": {API_VERSION}, "codes": [\n{codes}\n]}}\n'  # a code a line: readable, and written fast
+    files = [(urls.path("api"), api.encode("utf-8"))]
     if urls.offline:
         return files
     robots = ["User-agent: *", "Allow: /"]

@@ -189,7 +189,7 @@ def run(config: Config, output: Folder, cache: Cache | None = None, progress=Non
         reused = cache is not None
         cache = cache or Cache(config.cache, say)
         model = load_model(config, cache, progress)
-        cache.save(reused, ("parsed", "outline", "code"))  # each store saved once all of it is made, held on only for a later build
+        cache.save(reused, ("seen", "parsed", "outline", "code"))  # each store saved once all of it is made, held on only for a later build
         urls = Urls(config.base_url, output.offline)
         last = cache.pages if output.replaces else None  # only a site folder has a last site to link pages from
         rendered, found, record = render_site(model, urls, settings(config), cache, progress, last)

@@ -159,7 +159,7 @@ def load_sources(content: Path, cache: Cache | None = None, progress=None, site:
     Each document is read, and parsed only when `cache` holds no outline of the same bytes; the parse of an unchanged
     source is read back only when a code it names is merged again."""
     cache = cache or Cache()
-    documents = [read_found(found) for found in discover(content, site)]
+    documents = [read_unless_seen(found, cache) for found in discover(content, site)]
     readable = {r.key: r for r in documents if r.found.path is not None}
     known = {key: cache.lookup("outline", key, Outline) for key in readable}
     made = parse_all([r for key, r in readable.items() if known[key] is None and cache.lookup("parsed", key, Parsed) is None])
@@ -175,9 +175,45 @@ def load_sources(content: Path, cache: Cache | None = None, progress=None, site:
             progress("Reading sources", done, len(documents))
 
     def records(key: str) -> Parsed:
-        """A source's parse: read back from the cache, or parsed again from the bytes read."""
-        return cache.get("parsed", key, lambda: parse_read(readable[key]), Parsed)
+        """A source's parse: read back from the cache, or parsed again from its bytes."""
+        read = readable[key]
+        return cache.get("parsed", key, lambda: parse_read(read_found(read.found) if read.unread else read), Parsed)
     return unique_ids(outlines), records
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A document as a build found it: the stats of its file and of its metadata file, and the key of their bytes."""
+
+    stamp: str
+    key: str
+
+
+def read_unless_seen(found: Found, cache: Cache) -> Read:
+    """A found document read from disk; or, when the last build found it with the same stats and its outline is
+    kept, only its key: no copy can give a file the same inode and change time."""
+    if found.path is None:
+        return Read(found)
+    stamp = stamp_of(found)
+    seen = cache.lookup("seen", found.label, Seen)
+    if seen is not None and seen.stamp == stamp and cache.lookup("outline", seen.key, Outline) is not None:
+        return Read(found, key=seen.key, unread=True)
+    read = read_found(found)
+    cache.put("seen", found.label, Seen(stamp, read.key))
+    return read
+
+
+def stamp_of(found: Found) -> str:
+    """What changes whenever the bytes of a document or of its metadata file (never followed: a link is not read) may
+    have: sizes, times, inodes, modes."""
+    parts = [found.trouble]
+    for path, follow in ((found.path, True), (found.path.with_suffix(".toml"), False)):
+        try:
+            info = os.stat(path, follow_symlinks=follow)
+            parts.append(f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino} {info.st_dev} {info.st_mode}")
+        except (OSError, ValueError):
+            parts.append("none")
+    return "\0".join(parts)
 
 
 @dataclass(frozen=True)
@@ -190,6 +226,7 @@ class Read:
     trouble: str = ""
     side_trouble: str = ""
     key: str = ""
+    unread: bool = False  # known by its key only: the last build read the same bytes
 
 
 def read_found(found: Found) -> Read:

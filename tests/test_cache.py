@@ -39,10 +39,12 @@ def test_the_cache_holds_only_plain_json(project):
     assert len(parsed) == len([n for n in SAMPLE if n.endswith(".md")]) and all(f.endswith(".json") for f in parsed)
     codes = [f for f in files if f.startswith("codes/")]
     texts = [f for f in files if f.startswith("texts/")]
-    assert len(codes) == len(texts) > 50 and all(f.endswith(".json") for f in codes + texts)
-    stores = ["described.json", "html.json", "last-build.json", "outlines.json", "pages.json"]
-    assert files[2:-1] == sorted(codes + stores + parsed + texts)
-    for name in stores + parsed + codes + texts:
+    outlines = [f for f in files if f.startswith("outlines/")]
+    assert len(codes) == len(texts) > 50 and all(f.endswith(".json") for f in codes + texts + outlines)
+    assert len(outlines) == len(parsed)
+    stores = ["described.json", "html.json", "last-build.json", "pages.json", "seen.json"]
+    assert files[2:-1] == sorted(codes + stores + parsed + texts + outlines)
+    for name in stores + parsed + codes + texts + outlines:
         signature, body = (cache / name).read_bytes().split(b"\n", 1)
         assert len(signature) == 64 and int(signature, 16) >= 0
         json.loads(body)
@@ -58,29 +60,30 @@ def test_a_warm_build_gives_the_same_site(project):
 def test_a_crafted_cache_is_discarded_with_one_warning(project, damage):
     before = tree_hash(project / "site")
     cache = project / ".cache" / "statusref"
-    target = cache / "outlines.json"  # read by every build
+    target = sorted((cache / "outlines").iterdir())[0]  # every outline is read by every build
     if damage == "garbage":
         target.write_bytes(b"\x80not json")
         (cache / "described.json").write_text("{")
     elif damage == "wrong shape":
-        outlines = json.loads(target.read_bytes().split(b"\n", 1)[1])
-        next(iter(outlines.values()))[1][0] = 404
-        target.write_text(json.dumps(outlines))
+        signature, body = target.read_bytes().split(b"\n", 1)
+        outline = json.loads(body)
+        outline[1][0] = 404
+        target.write_text(json.dumps(outline))
         (cache / "described.json").write_text('{"k": {"digest": 1, "mentions": [], "warnings": []}}')
     elif damage == "well formed":  # a crafted entry a build could have written, but another user did
-        outlines = json.loads(target.read_bytes().split(b"\n", 1)[1])
-        next(iter(outlines.values()))[1][4] = "javascript:alert(1)"
-        target.write_text("0" * 64 + "\n" + json.dumps(outlines))
+        outline = json.loads(target.read_bytes().split(b"\n", 1)[1])
+        outline[1][4] = "javascript:alert(1)"
+        target.write_text("0" * 64 + "\n" + json.dumps(outline))
     elif damage == "deep":
         target.write_text("[" * 100000 + "]" * 100000)
     elif damage == "pipe":  # a parsed source is read back when no outline of it is kept
         target.unlink()
-        parsed = sorted((cache / "parsed").iterdir())[0]
+        parsed = cache / "parsed" / target.name
         parsed.unlink()
         os.mkfifo(parsed)
-    elif damage == "parsed":  # read back when no outline of its source is kept
+    elif damage == "parsed":
         target.unlink()
-        sorted((cache / "parsed").iterdir())[0].write_bytes(b"\x80not json")
+        (cache / "parsed" / target.name).write_bytes(b"\x80not json")
     elif damage == "code":
         for path in (cache / "codes").iterdir():
             path.write_text("[" * 100000 + "]" * 100000)
@@ -139,7 +142,7 @@ def test_values_read_back_are_checked_field_by_field(tmp_path):
     assert made == "made again" and len(heard) == 1 and "of another shape" in heard[0]
 
 
-@pytest.mark.parametrize("planted", ["marker", "parsed", "codes", "html.json", "outlines.json", "described.json"])
+@pytest.mark.parametrize("planted", ["marker", "parsed", "codes", "texts", "outlines", "html.json", "described.json"])
 def test_links_planted_in_the_cache_are_never_followed(project, tmp_path, planted):
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -150,7 +153,7 @@ def test_links_planted_in_the_cache_are_never_followed(project, tmp_path, plante
         shutil.rmtree(target)
     else:
         target.unlink()
-    target.symlink_to(mine if planted in ("parsed", "codes") else mine / "keep.json")
+    target.symlink_to(mine if not planted.endswith(".json") and planted != "marker" else mine / "keep.json")
     warnings, _ = build_again(project)
     assert warnings == f"warning: cache .cache/statusref holds links where its files belong; building without a cache\n"
     assert sorted(p.name for p in mine.iterdir()) == ["keep.json"] and (mine / "keep.json").read_text() == "{}"

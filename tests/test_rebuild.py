@@ -337,3 +337,32 @@ def test_rebuild_after_rebuild_writes_into_the_spare_and_gives_the_cold_site(pro
         assert build(cold).ok
         assert tree_hash(project.out) == tree_hash(cold.out), change.__name__
         assert (tmp_path / ".site.spare").is_dir()
+
+
+@pytest.fixture
+def read_files(monkeypatch):
+    """The names of the files read as sources or metadata files, from here on."""
+    seen = []
+    real = sources.read_file
+    monkeypatch.setattr(sources, "read_file", lambda path: seen.append(path.name) or real(path))
+    return seen
+
+
+def test_a_rebuild_reads_only_the_files_whose_stats_changed(project, read_files):
+    describe_404_otherwise(project)
+    assert build(project).ok
+    assert read_files == ["status-table.md", "status-table.toml"]
+
+
+@pytest.mark.parametrize("which", ["status-table.md", "status-table.toml"])
+def test_an_edit_that_keeps_size_and_times_is_still_seen(project, tmp_path, read_files, which):
+    path = project.content / which
+    before = path.stat()
+    text = path.read_bytes()
+    at = text.index(b"table")
+    path.write_bytes(text[:at] + b"TABLE" + text[at + 5:])  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same times but the change time, which no one can set
+    assert build(project).ok
+    assert "status-table.md" in read_files
+    assert build(Config(**{**project.__dict__, "out": tmp_path / "cold", "cache": None})).ok
+    assert tree_hash(project.out) == tree_hash(tmp_path / "cold")

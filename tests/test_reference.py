@@ -65,8 +65,12 @@ def test_every_registered_code_shows_its_protocol_facts_with_their_origin(site, 
 
 
 def test_the_api_carries_protocol_facts_under_a_new_schema_version(site, model):
-    api = json.loads((site / "api" / "codes.json").read_text())
+    text = (site / "api" / "codes.json").read_text()
+    api = json.loads(text)
     assert api["version"] == 2
+    lines = text.splitlines()  # a code a line, between a first and a last line
+    assert len(lines) == len(api["codes"]) + 2 and [json.loads(line.rstrip(","))["code"] for line in lines[1:-1]] == [
+        c["code"] for c in api["codes"]]
     by_code = {c["code"]: c for c in api["codes"]}
     assert by_code[401]["protocol"]["headers"] == ["WWW-Authenticate"]
     assert by_code[304]["protocol"]["content"] is False and by_code[304]["protocol"]["cacheable"] is False

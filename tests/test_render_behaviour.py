@@ -8,7 +8,7 @@ from statusref.cache import Cache
 from statusref.merge import build_model
 from statusref.model import Constant, Spelled, StatusCode
 from statusref.render import (
-    Pager, Settings, Shown, constant_note, keywords, make_env, markup_problems, related, render_site, several_meanings,
+    Pager, Settings, Shown, constant_note, keywords, make_env, markup_problems, mentioned_by, related, render_site, several_meanings,
 )
 from statusref.config import Config
 from statusref.sources import parse_source
@@ -72,9 +72,11 @@ def test_search_words_come_from_texts_in_order_and_stop_being_read_once_found():
 def test_related_codes_are_mentions_both_ways_and_known_pairs():
     mentions = {404: {410}, 500: {404}, 301: set()}
     known = {301, 302, 308, 404, 410, 500}
-    assert related(404, mentions, known) == [410, 500]
-    assert related(301, mentions, known) == [302, 308]
-    assert related(410, mentions, {404}) == [404]
+    by = mentioned_by(mentions)
+    assert by == {410: {404}, 404: {500}}
+    assert related(404, mentions, known, by) == [410, 500]
+    assert related(301, mentions, known, by) == [302, 308]
+    assert related(410, mentions, {404}, by) == [404]
 
 
 @pytest.mark.parametrize("constant, language, note", [
@@ -165,7 +167,7 @@ def test_the_real_sites_constants_follow_the_language_order(site):
                                          (302, 307), (307, 302), (303, 307), (413, 414), (414, 413), (401, 403),
                                          (401, 407)])
 def test_well_known_pairs_are_related_both_ways(code, among):
-    assert among in related(code, {}, {code, among})
+    assert among in related(code, {}, {code, among}, {})
 
 
 FLAGGED = b"""# Flags
