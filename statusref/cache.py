@@ -28,8 +28,9 @@ PACKAGE = Path(__file__).resolve().parent
 FIRST_VERSION_NAMES = {"parsed", "html.pickle", "jinja", "version"}
 PAGES = "pages.json"
 MAX_FILE = 64 * 1024 * 1024
-FOLDERS = {"parsed": "parsed", "outline": "outlines", "code": "codes", "text": "texts"}  # a file per value, in a folder each
-FILES = {"seen": "seen.json", "html": "html.json", "described": "described.json"}  # stores kept in one file
+FOLDERS = {"parsed": "parsed", "text": "texts"}  # stores of large values read now and then: a file per value, in a folder each
+PACKS = {"seen": "seen.lines", "outline": "outlines.lines", "code": "codes.lines", "html": "html.lines",
+         "described": "described.lines"}  # stores read by every build: one file, a value a line
 
 
 def version() -> str:
@@ -44,8 +45,9 @@ def version() -> str:
 
 class Cache:
     """What one build hands the next, in memory and, given a folder, on disk: each store's values by key, kept as a
-    file per value (parsed sources, their outlines, merged codes and their descriptions) or all in one file
-    (description HTML, described page parts).
+    file per value (parsed sources, codes' descriptions) or as one file with a value a line (what a build was when it
+    found each source, outlines, merged codes, description HTML, described page parts), where a line is read back into
+    its value only when asked for and written again as it was read.
 
     Every file is signed with a key kept in the user's own cache folder, so a cache that arrives with a
     checked-out repository, or is edited by hand, is never believed: its HTML never reaches a page.
@@ -57,10 +59,12 @@ class Cache:
         self.key = b""
         self.warn = warn or (lambda message: None)
         self.warned = False
-        self.values: dict[str, dict] = {store: {} for store in (*FOLDERS, *FILES)}
+        self.values: dict[str, dict] = {store: {} for store in (*FOLDERS, *PACKS)}
         self.used: dict[str, set] = {store: set() for store in self.values}
         self.made: dict[str, set] = {store: set() for store in self.values}
-        self.read: set[str] = set()  # the one-file stores read from disk
+        self.lines: dict[str, dict[str, bytes]] = {store: {} for store in PACKS}  # each line of a pack as read
+        self.plain: dict[str, dict] = {store: {} for store in PACKS}  # a line's JSON data, until asked for
+        self.read: set[str] = set()  # the packs read from disk
         self.pages: dict[str, Made] = {}  # each page the last build wrote: the digest of its data, its bytes' hash and size
         if folder:
             try:
@@ -83,7 +87,7 @@ class Cache:
         names = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
         if names and MARKER not in names and not first_version(folder, names):
             return self.trouble(f"cache {folder} holds files this program did not make; building without a cache")
-        if not all(plain_file(folder / n) for n in names & {MARKER, PAGES, "version", *FILES.values()}) or any(
+        if not all(plain_file(folder / n) for n in names & {MARKER, PAGES, "version", *PACKS.values()}) or any(
                 (folder / sub).is_symlink() for sub in FOLDERS.values()):
             return self.trouble(f"cache {folder} holds links where its files belong; building without a cache")
         folder.mkdir(parents=True, exist_ok=True)
@@ -102,16 +106,40 @@ class Cache:
     def load(self, path: Path, kind):
         """One signed JSON file read back into `kind`, or None if it is missing, unsigned, unreadable or of another shape."""
         try:
-            data = read_plain(path)
-            if data is None:
-                return None
-            signature, _, body = data.partition(b"\n")
-            if not hmac.compare_digest(signature, sign(self.key, body)):
-                raise ValueError("not signed by this user's key")
-            return decode(json.loads(body), kind)
+            body = self.body(path)
+            return None if body is None else decode(json.loads(body), kind)
         except (OSError, ValueError, TypeError, RecursionError):
-            self.trouble(f"cache file {path} is unreadable, of another shape or not signed here; it is made again")
+            self.unreadable(path)
             return None
+
+    def body(self, path: Path) -> bytes | None:
+        """What a cache file holds after its signature, None if it is missing; ValueError if it is not signed here."""
+        data = read_plain(path)
+        if data is None:
+            return None
+        signature, _, body = data.partition(b"\n")
+        if not hmac.compare_digest(signature, sign(self.key, body)):
+            raise ValueError("not signed by this user's key")
+        return body
+
+    def unreadable(self, path: Path) -> None:
+        """Warn of a cache file that cannot be believed."""
+        self.trouble(f"cache file {path} is unreadable, of another shape or not signed here; it is made again")
+
+    def load_pack(self, store: str) -> None:
+        """Read a pack's lines, each a JSON list of a key and a value, keeping each line and its data; none if the
+        file is missing, unsigned or has a line of another shape."""
+        path = self.folder / PACKS[store]
+        try:
+            body = self.body(path)
+            for line in body.split(b"\n") if body else ():
+                key, plain = json.loads(line)
+                if not isinstance(key, str):
+                    raise ValueError("a key that is not text")
+                self.lines[store][key], self.plain[store][key] = line, plain
+        except (OSError, ValueError, TypeError, RecursionError):
+            self.lines[store], self.plain[store] = {}, {}
+            self.unreadable(path)
 
     def get(self, store: str, key: str, make, kind):
         """The value kept under key, made by `make()` when there is none; `kind` is its dataclass."""
@@ -122,9 +150,15 @@ class Cache:
         """The value kept under key, from memory or disk, or None; `kind` is its dataclass."""
         self.used[store].add(key)
         values = self.values[store]
-        if self.folder and store in FILES and store not in self.read:
+        if self.folder and store in PACKS and store not in self.read:
             self.read.add(store)
-            values.update(self.load(self.folder / FILES[store], dict[str, kind]) or {})
+            self.load_pack(store)
+        if key not in values and store in PACKS and key in self.plain[store]:
+            try:
+                values[key] = decode(self.plain[store].pop(key), kind)
+            except ValueError:
+                del self.lines[store][key]  # so that the pack is written again without it
+                self.unreadable(self.folder / PACKS[store])
         if key not in values and store in FOLDERS and self.folder:
             found = self.load(self.folder / FOLDERS[store] / f"{key}.json", kind)
             if found is not None:
@@ -142,21 +176,27 @@ class Cache:
         self.made[store].add(key)
         return value
 
-    def save(self, keep: bool = True, stores: tuple[str, ...] = (*FOLDERS, *FILES)) -> None:
+    def save(self, keep: bool = True, stores: tuple[str, ...] = (*FOLDERS, *PACKS)) -> None:
         """Write what this build made and forget what it no longer uses, or all of it when no later build will ask;
         trouble writing is only a warning."""
         for store in stores:
-            stale = bool(self.values[store].keys() - self.used[store])
-            self.values[store] = {k: v for k, v in self.values[store].items() if k in self.used[store]}
+            used = self.used[store]
+            stale = bool((self.values[store].keys() | self.lines.get(store, {}).keys()) - used)
+            self.values[store] = {k: v for k, v in self.values[store].items() if k in used}
+            if store in PACKS:
+                self.lines[store] = {k: v for k, v in self.lines[store].items() if k in used and k not in self.made[store]}
+                self.plain[store] = {k: v for k, v in self.plain[store].items() if k in self.lines[store]}
             self.write_into(lambda: self.write(store, stale))
             self.used[store], self.made[store] = set(), set()
             if not keep:
                 self.values[store] = {}
-                self.read.discard(store)
+                if store in PACKS:
+                    self.lines[store], self.plain[store] = {}, {}
+                    self.read.discard(store)
 
     def write(self, store: str, stale: bool) -> None:
         """Put one store's new values on disk: a file per value in its folder, dropping files of values no longer used,
-        or the one file of the store; and drop dead builds' temp files."""
+        or the store's pack, its unchanged lines as they were read; and drop dead builds' temp files."""
         folder = self.folder / FOLDERS[store] if store in FOLDERS else self.folder
         folder.mkdir(exist_ok=True)
         for key in self.made[store] if store in FOLDERS else ():
@@ -166,8 +206,10 @@ class Cache:
             unused = store in FOLDERS and path.suffix == ".json" and path.stem not in self.used[store]
             if (dead or unused) and plain_file(path):
                 path.unlink()
-        if store in FILES and (self.made[store] or stale):
-            write_atomic(folder / FILES[store], self.signed(encode(self.values[store])))
+        if store in PACKS and (self.made[store] or stale):
+            lines = dict(self.lines[store])
+            lines.update((key, encode_line(key, self.values[store][key])) for key in self.made[store])
+            write_atomic(folder / PACKS[store], self.signed(b"\n".join(lines[key] for key in sorted(lines))))
 
     def keep_pages(self, record: dict[str, Made]) -> None:
         """Keep the record of the pages a build wrote, for the next build to link what it would render the same."""
@@ -246,7 +288,7 @@ def first_version(folder: Path, names: set[str]) -> bool:
 
 def clear(folder: Path) -> None:
     """Remove the files this program keeps in its cache folder (its own names only), and nothing else."""
-    for name in (*FILES.values(), "html.pickle", PAGES, "version"):
+    for name in (*PACKS.values(), "html.json", "html.pickle", PAGES, "version"):  # html.json: the last version's
         if plain_file(folder / name):
             (folder / name).unlink()
     kept = [(sub, (".json",)) for sub in FOLDERS.values() if sub != "parsed"]
@@ -267,6 +309,11 @@ def cache_key(*parts: str | bytes) -> str:
         digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def encode_line(key: str, value) -> bytes:
+    """A pack's line: a key and its value, as a JSON list on one line (JSON escapes every line break)."""
+    return json.dumps([key, written(value)], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def encode(value) -> bytes:

@@ -56,15 +56,37 @@ def test_saving_keeps_only_what_the_build_used(tmp_path):
     first.get("parsed", "old", lambda: CODES[0], StatusCode)
     first.get("parsed", "kept", lambda: CODES[1], StatusCode)
     first.save()
-    (folder / ".html.json.123.tmp").write_bytes(b"half a file")
+    (folder / ".html.lines.123.tmp").write_bytes(b"half a file")
     (folder / "parsed" / "notes.txt").write_text("not the cache's")
     second = opened(folder, heard)
     second.get("parsed", "kept", never, StatusCode)
     second.get("html", "h", lambda: Rendered("x", (), ()), Rendered)
+    second.get("html", "h2", lambda: Rendered("y", (), ()), Rendered)
     second.save()
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    assert files == [MARKER, ".store.lock", "html.json", "parsed/kept.json", "parsed/notes.txt", "version"]
+    assert files == [MARKER, ".store.lock", "html.lines", "parsed/kept.json", "parsed/notes.txt", "version"]
+    third = opened(folder, heard)  # a pack's unused lines are dropped and the others written as they were read
+    third.get("html", "h2", never, Rendered)
+    before = (folder / "html.lines").read_bytes().split(b"\n")[2]
+    third.save()
+    assert (folder / "html.lines").read_bytes().split(b"\n")[1:] == [before] and before.startswith(b'["h2",')
+    assert opened(folder, heard).get("html", "h", lambda: "made", Rendered) == "made"
     assert heard == []
+
+
+def test_a_line_of_a_pack_of_another_shape_is_made_again_and_the_others_kept(tmp_path):
+    heard = []
+    folder = tmp_path / "cache"
+    first = opened(folder, heard)
+    first.get("html", "a", lambda: Rendered("x", (), ()), Rendered)
+    first.get("html", "b", lambda: Rendered("y", (404,), ()), Rendered)
+    first.save()
+    second = opened(folder, heard)
+    assert second.get("html", "a", lambda: "made", StatusCode) == "made"  # read back as what it is not
+    assert second.get("html", "b", never, Rendered) == Rendered("y", (404,), ())
+    second.save()
+    assert len(heard) == 1 and heard[0].startswith(f"warning: cache file {folder / 'html.lines'} is unreadable")
+    assert opened(folder, heard).get("html", "b", never, Rendered) == Rendered("y", (404,), ())
 
 
 def test_a_cache_with_only_descriptions_is_written(tmp_path):
