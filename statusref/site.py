@@ -126,13 +126,16 @@ def shown_date() -> str:
 
 @contextmanager
 def collector_paused():
-    """Pause the cyclic garbage collector: a build makes many objects and almost no cycles."""
+    """Pause the cyclic garbage collector: a build makes many objects and almost no cycles. Once it is done, what it
+    made is frozen out of the collector's reach (reference counting still frees it): a collection over it would take
+    long and find little. A long-lived process unfreezes it when it has time to collect."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
             gc.enable()
 
 

@@ -150,6 +150,8 @@ def test_serve_stops_and_frees_its_port_when_the_first_build_fails(tmp_path, cap
 
 
 def test_serve_stops_with_status_0_when_watching_ends(tmp_path, monkeypatch, capsys):
+    import gc
+
     import statusref.serve
 
     content = tmp_path / "content"
@@ -158,6 +160,7 @@ def test_serve_stops_with_status_0_when_watching_ends(tmp_path, monkeypatch, cap
     monkeypatch.setattr(statusref.serve, "watch", lambda config: iter([set()]))  # as Ctrl+C ends watching
     assert serve(Config(content=content, out=tmp_path / "site", cache=None), 0, True) == 0
     assert (tmp_path / "site" / "200" / "index.html").is_file()
+    assert gc.get_freeze_count() == 0  # serving is long-lived: nothing a rebuild made is kept from the collector
     assert capsys.readouterr().out.startswith(f"Serving {tmp_path / 'site'} on http://127.0.0.1:")
 
 
