@@ -61,13 +61,13 @@ class Folder:
         return not (strict and problems)
 
     def write(self, files, then=None) -> None:
-        """Publish the files, each written as it is rendered; `then()`, if given, runs under the folder's lock once
-        they are in place, so that no other build's site comes between."""
-        def done() -> None:
+        """Publish the files, each written as it is rendered; `then(stamps)`, if given, runs under the folder's lock
+        once they are in place, so that no other build's site comes between, with the stats each file was left with."""
+        def done(stamps: dict[str, str]) -> None:
             """The new site is in place, its lock still held."""
             self.published()
             if then:
-                then()
+                then(stamps)
         publish(files, self.out, say, done)
 
     def published(self) -> None:
@@ -201,10 +201,10 @@ def run(config: Config, output: Folder, cache: Cache | None = None, progress=Non
         ok = output.wanted(problems, config.strict)
         files = Counted(rendered)
 
-        def kept() -> None:
+        def kept(stamps: dict[str, str]) -> None:
             """Under the site's lock, the new site in place: what the next build needs to link unchanged pages and
             to see that nothing changed."""
-            cache.keep_pages(record)
+            cache.keep_pages({path: replace(made, stamp=stamps.get(path, "")) for path, made in record.items()})
             if inputs:
                 summary = {"pages": files.pages, "codes": len(model.codes), "problems": [str(p) for p in problems]}
                 remember(config, summary, inputs)

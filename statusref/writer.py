@@ -39,11 +39,13 @@ class Added(WriteError):
 
 @dataclass(frozen=True, kw_only=True)
 class Made:
-    """A page a build wrote: a digest of the data it was made from, and the hash and size of its bytes."""
+    """A page a build wrote: a digest of the data it was made from, the hash and size of its bytes, and the stats its
+    file was left with (see `stamp`), by which the next build knows it unchanged without reading it."""
 
     digest: str
     sha: str
     size: int
+    stamp: str = ""
 
     def holds(self, data: bytes) -> bool:
         """Whether bytes are the ones this page was made of."""
@@ -75,6 +77,7 @@ class Writer:
         self.inside = os.path.realpath(previous) + os.sep if self.previous else ""
         self.held = held
         self.written: set[str] = set()
+        self.stamps: dict[str, str] = {}  # each file's stats as this writer left it
 
     def write(self, path: str, data: bytes | Kept) -> None:
         """Write one file; a second write to the same path is a bug, so it fails."""
@@ -82,19 +85,29 @@ class Writer:
             raise WriteError(f"{path} would be written twice")
         self.written.add(path)
         target = self.root / path
-        size, same = (data.made.size, data.made.holds) if isinstance(data, Kept) else (len(data), data.__eq__)
-        if self.held and self.left(path, target, size, same):
-            return
+        if not (self.held and self.left(path, target, data)):
+            self.put(path, target, data)
+        self.stamps[path] = stamp(target.lstat())
+
+    def put(self, path: str, target: Path, data: bytes | Kept) -> None:
+        """Link the file from the previous site, or write it."""
         make_folders(target.parent)
         if isinstance(data, Kept):
-            if self.reuse(path, target, data.made.size, data.made.holds):
+            if self.reuse(path, target, data):
                 return
             data = data.make()
-        if not self.reuse(path, target, len(data), data.__eq__):
+        if not self.reuse(path, target, data):
             target.write_bytes(data)
             os.chmod(target, FILE_MODE)
 
-    def left(self, path: str, target: Path, size: int, same) -> bool:
+    def holds(self, path: str, info: os.stat_result, data: bytes | Kept) -> bool:
+        """Whether the previous site's file at `path`, of stats `info`, holds `data`: a Kept page by the stats its file
+        was left with, if they have not changed since (no one can set a change time), else by its bytes."""
+        if isinstance(data, Kept):
+            return data.made.stamp == stamp(info) or data.made.holds((self.previous / path).read_bytes())
+        return (self.previous / path).read_bytes() == data
+
+    def left(self, path: str, target: Path, data: bytes | Kept) -> bool:
         """Whether the spare holds the previous site's very file at `path`, as it should be: then it is left in place.
         Otherwise whatever the spare holds there, or as a file where a folder of the path belongs, is removed."""
         for folder in folders_of(path):
@@ -102,8 +115,8 @@ class Writer:
                 remove_entry(self.root / folder)
         if not os.path.lexists(target):
             return False
-        old = self.found(path, size, 2)
-        if old is not None and os.path.samestat(old, target.lstat()) and same((self.previous / path).read_bytes()):
+        old = self.found(path, size_of(data), 2)
+        if old is not None and os.path.samestat(old, target.lstat()) and self.holds(path, old, data):
             return True
         remove_entry(target)
         return False
@@ -125,10 +138,11 @@ class Writer:
             return None
         return info if info.st_size == size else None
 
-    def reuse(self, path: str, target: Path, size: int, same) -> bool:
-        """Link the previous site's file if it is one this writer may take (see `found`) whose bytes are `same`."""
+    def reuse(self, path: str, target: Path, data: bytes | Kept) -> bool:
+        """Link the previous site's file if it is one this writer may take (see `found`) that holds `data`."""
         try:
-            if self.found(path, size) is None or not same((self.previous / path).read_bytes()):
+            old = self.found(path, size_of(data))
+            if old is None or not self.holds(path, old, data):
                 return False
             os.link(self.previous / path, target, follow_symlinks=False)
         except OSError:
@@ -150,6 +164,16 @@ def folders_of(path: str) -> list[str]:
     """The folders a path inside the site lies in, outermost first: `a/b/c.html` lies in `a` and `a/b`."""
     parts = path.split("/")
     return ["/".join(parts[:end]) for end in range(1, len(parts))]
+
+
+def size_of(data: bytes | Kept) -> int:
+    """The size of a file's bytes, made or to be made."""
+    return data.made.size if isinstance(data, Kept) else len(data)
+
+
+def stamp(info: os.stat_result) -> str:
+    """What changes whenever a file's bytes may have: inode, size, modification and change times."""
+    return f"{info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}"
 
 
 def remove_entry(path: Path) -> None:
@@ -336,8 +360,8 @@ def publish(files: list[tuple[str, bytes]], out: Path, say=None, published=None)
                 fresh.rmdir()  # the empty folder that stood where the site now is
             if not (swapped and keep_spare(fresh, out)):
                 remove_owned(fresh)
-        if published:  # once the old site is gone: removing it changed the link counts of the pages it shared
-            published()
+        if published:  # once the old site is gone or kept as the spare
+            published(writer.stamps)
 
 
 def spare_of(out: Path) -> Path:

@@ -186,7 +186,7 @@ def test_a_rebuild_replaces_the_site_whole(tmp_path, monkeypatch, can_exchange):
     publish([("index.html", b"first"), ("gone.html", b"only in the first")], out)
     seen = []
     publish([("index.html", b"second"), ("a/new.html", b"new")], out,
-            published=lambda: seen.append((out / "index.html").read_bytes()))
+            published=lambda stamps: seen.append((out / "index.html").read_bytes()))
     assert seen == [b"second"]
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted([
         MARKER, WRITTEN, "a/new.html", "index.html"])
@@ -450,3 +450,28 @@ def test_a_spare_holding_what_no_build_wrote_is_left_alone_and_the_old_site_remo
     assert (out / "index.html").read_bytes() == b"third"
     assert sorted(p.relative_to(tmp_path).as_posix() for p in spare.rglob("*")) == before  # untouched
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "mine") == [".site.lock", ".site.spare", "site"]
+
+
+@pytest.mark.parametrize("touched, read, linked", [(False, False, True), (True, True, False)])
+def test_a_kept_file_left_as_its_stats_say_is_linked_without_being_read(tmp_path, monkeypatch, touched, read, linked):
+    from statusref.writer import stamp
+
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    page = previous / "page.html"
+    page.write_bytes(b"as made")
+    os.chmod(page, 0o644)
+    made = Made(digest="d", sha=hashlib.sha256(b"as made").hexdigest(), size=7, stamp=stamp(page.lstat()))
+    if touched:  # edited in place to other bytes of the same size, its modification time put back
+        times = page.stat()
+        page.write_bytes(b"as mad!")
+        os.utime(page, ns=(times.st_atime_ns, times.st_mtime_ns))
+    reads = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+    w = Writer(tmp_path / "root", previous)
+    w.write("page.html", Kept(made, lambda: b"as made"))
+    target = tmp_path / "root" / "page.html"
+    assert target.read_bytes() == b"as made" and os.path.samefile(target, page) == linked
+    assert (page in reads) == read
+    assert w.stamps == {"page.html": stamp(target.lstat())}
