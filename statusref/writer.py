@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ctypes
+import errno
 import fcntl
 import hashlib
 import io
@@ -261,21 +262,33 @@ def foreign(out: Path) -> list[str]:
     if listed is None:
         raise WriteError(f"{out} holds a list of what its last build wrote ({WRITTEN}) that cannot be read: not "
                          "replacing it; move your files out of the folder, then remove it")
+    return walk_listed(out, listed)[0]
+
+
+def walk_listed(out: Path, listed: list[str]) -> tuple[list[str], list[str], bool]:
+    """Walk a site folder against the list of what its build wrote: what it holds that is not listed (or is a
+    link), the plain files it holds that are, and whether every folder of it could be read (one that cannot is
+    walked no further, as os.walk does)."""
     allowed = {MARKER, WRITTEN} | set(listed) | {p[:at] for p in listed for at in range(len(p)) if p[at] == "/"}
-    found, pending = [], [(str(out), "")]
+    unlisted, files, readable, pending = [], [], True, [(str(out), "")]
     while pending:
         folder, prefix = pending.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:  # a folder that cannot be read is walked no further, as os.walk does
+        except OSError:
+            readable = False
             continue
         for entry in entries:
             path = prefix + entry.name
             if path not in allowed or entry.is_symlink():
-                found.append(path)
+                unlisted.append(path)
             elif entry.is_dir(follow_symlinks=False):
                 pending.append((entry.path, path + "/"))
-    return sorted(found)
+            elif entry.is_file(follow_symlinks=False):
+                files.append(path)
+            else:  # a pipe, a device: never a file a build wrote
+                unlisted.append(path)
+    return sorted(unlisted), files, readable
 
 
 def read_list(path: Path) -> list[str] | None:
@@ -374,14 +387,24 @@ def staging(out: Path) -> tuple[Path, frozenset[str]]:
     spare, if it holds only what its build wrote, renamed so that a killed build leaves it as a leftover; else a new
     folder. A spare holding anything else is left as it is."""
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    spare = spare_of(out)
-    listed = read_list(spare / WRITTEN) if marked(spare) else None
-    if listed is not None and not foreign(spare):
-        os.rename(spare, fresh)  # onto the empty new folder
-        return fresh, frozenset(listed) | {WRITTEN}
+    held = spare_files(spare_of(out))
+    if held is not None:
+        os.rename(spare_of(out), fresh)  # onto the empty new folder
+        return fresh, held
     mark(fresh)
     os.chmod(fresh, FOLDER_MODE)
     return fresh, frozenset()
+
+
+def spare_files(spare: Path) -> frozenset[str] | None:
+    """The files a spare holds, found by walking it (never taken from its list), its marker aside; None unless it is
+    this program's: a marked folder, every folder of it readable, holding only plain files and folders that the list
+    its build left names."""
+    listed = read_list(spare / WRITTEN) if marked(spare) else None
+    if listed is None:
+        return None
+    unlisted, files, readable = walk_listed(spare, listed)
+    return frozenset(files) - {MARKER} if readable and not unlisted else None
 
 
 def keep_spare(old: Path, out: Path) -> bool:
@@ -415,12 +438,18 @@ def swap_in(fresh: Path, out: Path) -> bool:
 
 
 def exchange(a: Path, b: Path) -> bool:
-    """Swap two folders atomically with Linux's renameat2; False where it is not available."""
+    """Swap two folders atomically with Linux's renameat2; False where it is not available (no such call, or a file
+    system without it); OSError if it fails otherwise, as when a folder is missing."""
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (AttributeError, OSError):
         return False
-    return renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL):
+        return False
+    raise OSError(error, os.strerror(error), str(b))
 
 
 def zip_bytes(files: list[tuple[str, bytes]], folder: str, date_time: tuple) -> bytes:

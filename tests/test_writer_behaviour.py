@@ -211,6 +211,9 @@ def test_exchange_swaps_two_folders(tmp_path):
     (tmp_path / "b" / "f").write_text("from b")
     assert exchange(tmp_path / "a", tmp_path / "b") is True
     assert (tmp_path / "a" / "f").read_text() == "from b" and (tmp_path / "b" / "f").read_text() == "from a"
+    with pytest.raises(FileNotFoundError):  # not a call that is missing: no fallback that moves the site away
+        exchange(tmp_path / "gone", tmp_path / "b")
+    assert (tmp_path / "b" / "f").read_text() == "from a"
 
 
 def test_a_bundle_is_written_into_missing_folders_and_replaced(tmp_path):
@@ -475,3 +478,34 @@ def test_a_kept_file_left_as_its_stats_say_is_linked_without_being_read(tmp_path
     assert target.read_bytes() == b"as made" and os.path.samefile(target, page) == linked
     assert (page in reads) == read
     assert w.stamps == {"page.html": stamp(target.lstat())}
+
+
+@pytest.mark.parametrize("listed", [["{victim}"], ["../notes.txt"], [""], ["."], ["{victim}/a.txt", "..", "/"]])
+def test_a_spare_whose_list_names_what_it_does_not_hold_touches_nothing_else(tmp_path, listed):
+    victim, notes = tmp_path / "victim", tmp_path / "notes.txt"
+    victim.mkdir()
+    (victim / "a.txt").write_text("precious")
+    notes.write_text("mine")
+    out, spare = tmp_path / "site", tmp_path / ".site.spare"
+    publish([("index.html", b"first")], out)
+    spare.mkdir()
+    (spare / MARKER).write_bytes(writer_module.MARKER_TEXT)
+    (spare / WRITTEN).write_text(json.dumps([p.format(victim=victim) for p in listed]))
+    publish([("index.html", b"second"), ("a/b.html", b"deep")], out)
+    publish([("index.html", b"third")], out)
+    assert (victim / "a.txt").read_text() == "precious" and notes.read_text() == "mine"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == sorted([MARKER, WRITTEN, "index.html"])
+    assert (out / "index.html").read_bytes() == b"third"
+
+
+def test_a_spare_with_a_folder_that_cannot_be_read_is_left_alone(tmp_path, monkeypatch):
+    out, spare = tmp_path / "site", tmp_path / ".site.spare"
+    publish([("index.html", b"first"), ("a/page.html", b"page")], out)
+    publish([("index.html", b"second"), ("a/page.html", b"page")], out)
+    (spare / "a" / "mine.txt").write_text("mine")
+    real = os.scandir
+    monkeypatch.setattr(writer_module.os, "scandir", lambda path: (_ for _ in ()).throw(PermissionError(13, "denied"))
+                        if str(path) == str(spare / "a") else real(path))
+    publish([("index.html", b"third"), ("a/page.html", b"page")], out)
+    monkeypatch.undo()
+    assert (spare / "a" / "mine.txt").read_text() == "mine" and (out / "index.html").read_bytes() == b"third"
