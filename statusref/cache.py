@@ -118,8 +118,8 @@ class Cache:
         if data is None:
             return None
         signature, _, body = data.partition(b"\n")
-        if not hmac.compare_digest(signature, sign(self.key, body)):
-            raise ValueError("not signed by this user's key")
+        if not hmac.compare_digest(signature, sign(self.key, self.named(path, body))):
+            raise ValueError("not signed by this user's key under this name")
         return body
 
     def unreadable(self, path: Path) -> None:
@@ -200,7 +200,7 @@ class Cache:
         folder = self.folder / FOLDERS[store] if store in FOLDERS else self.folder
         folder.mkdir(exist_ok=True)
         for key in self.made[store] if store in FOLDERS else ():
-            write_atomic(folder / f"{key}.json", self.signed(encode(self.values[store][key])))
+            write_atomic(folder / f"{key}.json", self.signed(folder / f"{key}.json", encode(self.values[store][key])))
         for path in folder.iterdir():
             dead = path.name.startswith(".") and path.suffix == ".tmp"
             unused = store in FOLDERS and path.suffix == ".json" and path.stem not in self.used[store]
@@ -209,13 +209,14 @@ class Cache:
         if store in PACKS and (self.made[store] or stale):
             lines = dict(self.lines[store])
             lines.update((key, encode_line(key, self.values[store][key])) for key in self.made[store])
-            write_atomic(folder / PACKS[store], self.signed(b"\n".join(lines[key] for key in sorted(lines))))
+            write_atomic(folder / PACKS[store], self.signed(folder / PACKS[store], b"\n".join(lines[key] for key in sorted(lines))))
 
     def keep_pages(self, record: dict[str, Made]) -> None:
         """Keep the record of the pages a build wrote, for the next build to link what it would render the same."""
         self.pages = record
         # One file put in place whole: no lock, as this runs under the site's lock, which must never wait on another.
-        self.write_into(lambda: write_atomic(self.folder / PAGES, self.signed(encode(dict(sorted(record.items()))))), lock=False)
+        body = encode(dict(sorted(record.items())))
+        self.write_into(lambda: write_atomic(self.folder / PAGES, self.signed(self.folder / PAGES, body)), lock=False)
 
     def write_into(self, action, lock: bool = True) -> None:
         """Run `action`, which writes into the cache folder, under the cache's lock unless not `lock`; trouble is only
@@ -228,9 +229,14 @@ class Cache:
         except (OSError, WriteError) as err:
             self.trouble(f"cache {self.folder} cannot be written ({getattr(err, 'strerror', None) or err}); the site is built all the same")
 
-    def signed(self, body: bytes) -> bytes:
-        """A cache file's bytes: its signature, a line break, its JSON."""
-        return sign(self.key, body) + b"\n" + body
+    def signed(self, path: Path, body: bytes) -> bytes:
+        """A cache file's bytes: the signature of its JSON under its name, a line break, its JSON."""
+        return sign(self.key, self.named(path, body)) + b"\n" + body
+
+    def named(self, path: Path, body: bytes) -> bytes:
+        """What a cache file's signature covers: its name in the cache folder and its JSON, so that a file moved to
+        another name, where it would stand for another value, is not believed."""
+        return os.fsencode(path.relative_to(self.folder).as_posix()) + b"\0" + body
 
 
 def sign(key: bytes, body: bytes) -> bytes:

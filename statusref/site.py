@@ -196,7 +196,6 @@ def run(config: Config, output: Folder, cache: Cache | None = None, progress=Non
         urls = Urls(config.base_url, output.offline)
         last = cache.pages if output.replaces else None  # only a site folder has a last site to link pages from
         rendered, found, record = render_site(model, urls, settings(config), cache, progress, last)
-        cache.save(reused, ("html", "described", "text"))
         problems = tuple(sorted(model.problems + tuple(found), key=lambda p: (p.path, p.line, p.message)))
         ok = output.wanted(problems, config.strict)
         files = Counted(rendered)
@@ -212,6 +211,7 @@ def run(config: Config, output: Folder, cache: Cache | None = None, progress=Non
             output.write(files, kept if output.replaces else None)
         else:
             files.drain()
+        cache.save(reused, ("html", "described", "text"))  # once every page is made: a page made may make them
     return Result(model, files.pages, ok, time.perf_counter() - started, problems)
 
 

@@ -54,7 +54,7 @@ def test_a_warm_build_gives_the_same_site(project):
     assert build_again(project) == ("", before)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "wrong shape", "well formed", "deep", "pickle", "pipe", "parsed", "code"])
+@pytest.mark.parametrize("damage", ["garbage", "wrong shape", "well formed", "deep", "pickle", "pipe", "parsed", "code", "swapped"])
 def test_a_crafted_cache_is_discarded_with_one_warning(project, damage):
     before = tree_hash(project / "site")
     cache = project / ".cache" / "statusref"
@@ -86,6 +86,13 @@ def test_a_crafted_cache_is_discarded_with_one_warning(project, damage):
         sorted((cache / "parsed").iterdir())[0].write_bytes(b"\x80not json")
     elif damage == "code":
         (cache / "codes.lines").write_text("[" * 100000 + "]" * 100000)
+    elif damage == "swapped":  # two files this user signed, each under the other's name, where it means another value
+        target.unlink()
+        for folder in ("parsed", "texts"):
+            first, second = sorted((cache / folder).iterdir())[:2]
+            data = first.read_bytes()
+            first.write_bytes(second.read_bytes())
+            second.write_bytes(data)
     else:
         payload = b"cos\nsystem\n(S'touch " + str(project / "pwned").encode() + b"'\ntR."
         (cache / "parsed" / "k.pickle").write_bytes(payload)
@@ -135,7 +142,8 @@ def test_values_read_back_are_checked_field_by_field(tmp_path):
     heard = []
     cache.warn = heard.append
     (tmp_path / "cache" / "parsed").mkdir()
-    signed_but_wrong = cache.signed(b'{"source": 1, "records": [], "problems": []}')  # signed here, yet no Parsed
+    target = tmp_path / "cache" / "parsed" / "k.json"
+    signed_but_wrong = cache.signed(target, b'{"source": 1, "records": [], "problems": []}')  # signed here, yet no Parsed
     (tmp_path / "cache" / "parsed" / "k.json").write_bytes(signed_but_wrong)
     made = cache.get("parsed", "k", lambda: "made again", Parsed)
     assert made == "made again" and len(heard) == 1 and "of another shape" in heard[0]

@@ -366,3 +366,16 @@ def test_an_edit_that_keeps_size_and_times_is_still_seen(project, tmp_path, read
     assert "status-table.md" in read_files
     assert build(Config(**{**project.__dict__, "out": tmp_path / "cold", "cache": None})).ok
     assert tree_hash(project.out) == tree_hash(tmp_path / "cold")
+
+
+def test_descriptions_made_again_while_a_page_is_written_are_kept_for_the_next_build(project, counted):
+    keys = sorted((project.cache / "texts").iterdir())
+    for path in keys:
+        path.write_bytes(b"0" * 64 + b"\n[]")  # not signed here: each is made again, with one warning
+    (project.out / "200" / "index.html").write_bytes(b"edited by hand")  # so that its page is rendered again
+    describe_404_otherwise(project)
+    assert build(project).ok and counted["merged"] == [404, 200]
+    counted["merged"].clear()
+    (project.out / "200" / "index.html").write_bytes(b"edited again")
+    edit(project.content / "status-table.md", "is not on this server", "is not here")
+    assert build(project).ok and counted["merged"] == [404]  # 200's descriptions were kept when its page was made
