@@ -97,9 +97,10 @@ class Cache:
             if MARKER in names and found:
                 self.trouble(f"cache {folder} was made by another version of the program; starting it afresh")
             with locked(folder / "store"):
-                clear(folder)
-                mark(folder)
-                write_atomic(stamp, current.encode())
+                if not (plain_file(stamp) and stamp.read_text(errors="replace")[:100] == current):  # not another build's, since
+                    clear(folder)
+                    mark(folder)
+                    write_atomic(stamp, current.encode())
         self.folder = folder
         self.pages = self.load(folder / PAGES, dict[str, Made]) or {}
 
@@ -207,9 +208,25 @@ class Cache:
             if (dead or unused) and plain_file(path):
                 path.unlink()
         if store in PACKS and (self.made[store] or stale):
-            lines = dict(self.lines[store])
-            lines.update((key, encode_line(key, self.values[store][key])) for key in self.made[store])
-            write_atomic(folder / PACKS[store], self.signed(folder / PACKS[store], b"\n".join(lines[key] for key in sorted(lines))))
+            self.write_pack(store, folder / PACKS[store])
+
+    def write_pack(self, store: str, path: Path) -> None:
+        """Write a pack, signed as `signed` signs: its lines as they were read, and the values made now encoded one at
+        a time as they are written, so that no copy of them all is held."""
+        keys = sorted(self.lines[store].keys() | self.made[store])
+        mac = hmac.new(self.key, self.named(path, b""), hashlib.sha256)
+
+        def fill(stream) -> bytes:
+            """Write the lines after room for the signature; the signature."""
+            stream.write(b"0" * mac.digest_size * 2 + b"\n")
+            for number, key in enumerate(keys):
+                line = self.lines[store].get(key) if key not in self.made[store] else None
+                line = (b"\n" if number else b"") + (line or encode_line(key, self.values[store][key]))
+                mac.update(line)
+                stream.write(line)
+            stream.seek(0)
+            stream.write(mac.hexdigest().encode())
+        write_atomic(path, fill)
 
     def keep_pages(self, record: dict[str, Made]) -> None:
         """Keep the record of the pages a build wrote, for the next build to link what it would render the same."""

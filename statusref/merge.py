@@ -2,7 +2,7 @@
 as last time taken from the cache."""
 from __future__ import annotations
 
-import functools
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -13,11 +13,11 @@ from .model import (
     CLASS_FACTS, FLAGS, RFC_URL, ClassName, Compared, Comparison, Constant, Description, Entry, Fact, FormerName, Meaning,
     Model, Name, Problem, Protocol, Reference, Source, Spelled, StatusClass, StatusCode, VendorMeaning,
 )
-from .sources import Outline, Parsed, outline, said_of_codes, with_codes
+from .sources import Outline, Parsed, Said, outline, said_of_codes, with_codes
 from .text import first_sentence, first_three, name_key, shorten, split_qualifiers
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Given:
     """One record and the source that gave it."""
 
@@ -25,7 +25,7 @@ class Given:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Disagreement:
     """A source naming a code otherwise than the registry or the other sources."""
 
@@ -55,7 +55,7 @@ class Gathered:
     formers: list[Given] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Merged:
     """One code merged from what its sources say of it, before role documents add to it; and the names they disagree on."""
 
@@ -63,7 +63,7 @@ class Merged:
     disagreements: tuple[Disagreement, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Written:
     """A code's descriptions as its sources wrote them, most trusted first: kept apart from the code, as most builds
     show only a few of them."""
@@ -109,19 +109,15 @@ def merge(outlines: list[Outline], records, cache: Cache | None = None) -> Model
     ordered = sorted(outlines, key=lambda o: (-o.source.trust, o.source.path))
     registry = next((o.source for o in ordered if o.source.registry), None)
     extras, class_names = gather_extras(ordered), gather_class_names(ordered)
-    named: dict[int, list[tuple[Outline, str]]] = defaultdict(list)
-    for one in ordered:
-        for code, digest in one.codes.items():
-            named[int(code)].append((one, digest))
-    said = functools.cache(lambda key: said_of_codes(records(key))[0])
-    who = {one.key: f"{one.source.id}\0{one.source.where}\0{one.source.registry}\0" for one in ordered}
-    codes, disagreements, keys, texts = [], [], {}, Texts()
+    named, keys = naming(ordered, registry)
+    said = Saying(records, ordered)
+    codes, disagreements, texts = [], [], Texts()
     for number in sorted(named.keys() | extras.meanings.keys()):
-        given = named.get(number, [])
-        keys[number] = cache_key(str(number), repr(registry and (registry.id, registry.title)), "\n".join(who[o.key] + d for o, d in given))
-        merged = merged_code(number, given, keys[number], registry, said, cache or Cache(), texts)
+        keys.setdefault(number, cache_key(str(number), repr(registry and (registry.id, registry.title))))  # named by no source
+        merged = merged_code(number, named.get(number, []), keys[number], registry, said, cache or Cache(), texts)
         codes.append(with_extras(merged.code, extras, number in named))
         disagreements += merged.disagreements
+        said.done(number)
     problems += name_problems(disagreements) + unknown_codes(extras, {c.code for c in codes})
     classes = tuple(make_class(d, codes, class_names[d]) for d in sorted(CLASS_FACTS))
     sources = tuple(with_codes(o.source, set(o.covered)) for o in sorted(outlines, key=lambda o: o.source.path))
@@ -129,7 +125,46 @@ def merge(outlines: list[Outline], records, cache: Cache | None = None) -> Model
     return Model(classes, tuple(codes), sources, tuple(problems), tuple(extras.comparisons), keys, texts)
 
 
-def merged_code(number: int, named: list[tuple[Outline, str]], key: str, registry: Source | None, said, cache: Cache,
+def naming(ordered: list[Outline], registry: Source | None) -> tuple[dict[int, list[Outline]], dict[int, str]]:
+    """For each code, the sources that name it, most trusted first, and the key its merge is kept under: made of
+    what each says of it (by its digest), the source as the merge names it, and the registry."""
+    named: dict[int, list[Outline]] = defaultdict(list)
+    digests: dict[int, object] = {}
+    for one in ordered:
+        who = f"{one.source.id}\0{one.source.where}\0{one.source.registry}\0".encode()
+        for code, digest in one.named():
+            named[code].append(one)
+            if code not in digests:
+                digests[code] = hashlib.sha256(repr(registry and (registry.id, registry.title)).encode())
+            digests[code].update(who + digest.encode() + b"\n")
+    return named, {code: cache_key(str(code), digest.hexdigest()) for code, digest in digests.items()}
+
+
+class Saying:
+    """What each source says of each code it names, read from its records when first asked for and forgotten once
+    the last code it names is merged: merging every code, a build holds only the sources of the codes at hand."""
+
+    def __init__(self, records, outlines: list[Outline]):
+        """Read sources by key with `records(key)`; the outlines tell the last code each names."""
+        self.records, self.found = records, {}
+        self.ending: dict[int, list[str]] = defaultdict(list)
+        for one in outlines:
+            if one.codes:
+                self.ending[max(code for code, _ in one.named())].append(one.key)
+
+    def __call__(self, key: str) -> dict[int, Said]:
+        """What the source under `key` says of each code it names."""
+        if key not in self.found:
+            self.found[key] = said_of_codes(self.records(key))[0]
+        return self.found[key]
+
+    def done(self, number: int) -> None:
+        """Forget the sources whose last code is `number`, now merged."""
+        for key in self.ending.pop(number, ()):
+            self.found.pop(key, None)
+
+
+def merged_code(number: int, named: list[Outline], key: str, registry: Source | None, said, cache: Cache,
                 texts: Texts) -> Merged:
     """One code merged from the sources that name it, most trusted first; kept under `key`, made of the digests of
     what each says of the code, the sources as the merge names them, and the registry. Its descriptions go to
@@ -155,10 +190,10 @@ def merged_code(number: int, named: list[tuple[Outline, str]], key: str, registr
     return merged
 
 
-def gathered(number: int, named: list[tuple[Outline, str]], said) -> Gathered:
+def gathered(number: int, named: list[Outline], said) -> Gathered:
     """Everything the sources say of one code, most trusted first: the registry's entry is the official one."""
     found = Gathered()
-    for one, _ in named:
+    for one in named:
         what = said(one.key)[number]
         found.formers += [Given(former, one.source) for former in what.formers]
         if what.entry is None:

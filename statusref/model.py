@@ -18,7 +18,7 @@ CLASS_FACTS = {
 RFC_URL = "https://www.rfc-editor.org/rfc/rfc{number}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A problem found in a source, reported as `path:line: message`."""
 
@@ -32,7 +32,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A record from a reader: a code as one source gives it: number, name, qualifiers, description, line."""
 
@@ -44,7 +44,7 @@ class Entry:
     reference: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FormerName:
     """A name a code went by before, with where it was used."""
 
@@ -54,7 +54,7 @@ class FormerName:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClassName:
     """The name a source gives a class (`## Client Errors`)."""
 
@@ -64,7 +64,7 @@ class ClassName:
     text: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Fact:
     """What a protocol-facts document says of one code: the headers that go with it, content, caching, origin."""
 
@@ -76,7 +76,7 @@ class Fact:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Constant:
     """A language's name for one code, as a constants document gives it: since when, and what it was before."""
 
@@ -89,7 +89,7 @@ class Constant:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Meaning:
     """What one vendor means by a code, as that vendor's document gives it."""
 
@@ -99,7 +99,7 @@ class Meaning:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """A document that compares codes people confuse: the codes its first table compares, its heading and body."""
 
@@ -109,7 +109,7 @@ class Comparison:
     line: int
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Source:
     """One document in content/, with its optional metadata."""
 
@@ -130,7 +130,7 @@ class Source:
         return self.label or self.path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Description:
     """A description of a code as one source wrote it, in Markdown."""
 
@@ -139,7 +139,7 @@ class Description:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Name:
     """A name a code goes by (official, title, former or other) and who used it."""
 
@@ -148,7 +148,7 @@ class Name:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """The document that defines a code, with a link to it."""
 
@@ -156,7 +156,7 @@ class Reference:
     url: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Protocol:
     """The protocol facts of a code as a document gives them, with the link to where the code is defined."""
 
@@ -165,7 +165,7 @@ class Protocol:
     source: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Spelled:
     """A code's constant in one language, from a constants document."""
 
@@ -174,7 +174,7 @@ class Spelled:
     source: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class VendorMeaning:
     """One vendor's meaning of a code, kept apart from the registry's and other vendors'."""
 
@@ -183,7 +183,7 @@ class VendorMeaning:
     description: Description
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusCode:
     """One HTTP status code with everything the sources say about it; its descriptions are the model's, by code."""
 
@@ -216,7 +216,7 @@ class StatusCode:
 
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusClass:
     """One class of codes (1xx to 5xx) as RFC 9110 section 15 defines it."""
 
@@ -239,7 +239,7 @@ class StatusClass:
         return RFC_URL.format(number=9110) + f"#section-{self.section}"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Compared:
     """A comparison page: its slug, title, the codes it compares and its Markdown body, from one source."""
 

@@ -76,7 +76,7 @@ WORDS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rendered:
     """One description as HTML, the codes it mentions, and what of its source is not shown as written."""
 
@@ -85,7 +85,7 @@ class Rendered:
     warnings: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Where templates and static files are, and the date pages show."""
 
@@ -114,28 +114,28 @@ class Shared:
 
 
 class Shown(Sequence):
-    """One page part's descriptions, each as (source, description, HTML), made when a template first reads them;
-    known before that by a digest of them all, the ids of their sources and their first words."""
+    """One page part's descriptions, each as (source, description, HTML), made each time a template reads them, so
+    that none is held once its page is written; known without them by a digest of them all, the ids of their
+    sources and their first words."""
 
     def __init__(self, make, digest: str, sources: tuple[str, ...] = (), words: tuple[str, ...] = ()):
         """The descriptions as `make()` gives them, their digest, sources and words."""
         self.make, self.digest, self.sources, self.words = make, digest, sources, words
 
-    @cached_property
-    def items(self) -> list:
-        """The descriptions, made once."""
-        return self.make()
+    def __iter__(self):
+        """Each description."""
+        return iter(self.make())
 
     def __getitem__(self, index):
         """One description, or a slice of them."""
-        return self.items[index]
+        return self.make()[index]
 
     def __len__(self) -> int:
         """How many descriptions there are."""
-        return len(self.items)
+        return len(self.make())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Noted:
     """A markup warning about one description: its source's id, its line and what is not shown as written."""
 
@@ -144,7 +144,7 @@ class Noted:
     warning: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Described:
     """What a page part's descriptions make besides their HTML: a digest of them as shown, the codes they mention,
     their warnings, the keys of their HTML (each once), the ids of their sources (each once) and their first words."""
@@ -311,29 +311,32 @@ class Part:
         return self.written()
 
     @cached_property
-    def rendered(self) -> list[tuple[str, Rendered]]:
-        """Each description's HTML, from the cache or rendered now, with the key it is kept under."""
-        done = []
+    def rendered(self) -> list[Rendered]:
+        """Each description's HTML, from the cache or rendered now; the keys they are kept under (each once) and a
+        digest of the descriptions as shown are known after."""
+        done, keys, digest = [], {}, hashlib.sha256()
         for d in self.descriptions:
             hashed = cache_key(self.known_key, self.path, d.text)
             make = lambda d=d: Rendered(*render_description(d.text, self.own, self.known, lambda n: self.link("code", n)))  # noqa: E731
-            done.append((hashed, self.cache.get("html", hashed, make, Rendered)))
+            done.append(self.cache.get("html", hashed, make, Rendered))
+            keys[hashed] = None
+            digest.update(f"{d.source} {d.line} {hashed}".encode() + b"\0")
+        self.keys, self.digest = tuple(keys), digest.hexdigest()
         return done
 
     def described(self) -> Described:
         """What the descriptions make besides their HTML."""
         pairs = list(zip(self.descriptions, self.rendered))
-        digest = cache_key(*(f"{d.source} {d.line} {hashed}" for d, (hashed, _) in pairs))
-        mentioned = sorted({n for _, r in self.rendered for n in r.mentions})
-        warnings = tuple(Noted(d.source, d.line, w) for d, (_, r) in pairs for w in r.warnings)
-        keys = tuple(dict.fromkeys(hashed for hashed, _ in self.rendered))
+        mentioned = sorted({n for r in self.rendered for n in r.mentions})
+        warnings = tuple(Noted(d.source, d.line, w) for d, r in pairs for w in r.warnings)
         sources = tuple(dict.fromkeys(d.source for d in self.descriptions))
-        return Described(digest, tuple(mentioned), warnings, keys, sources, tuple(keywords(d.text for d in self.descriptions)))
+        words = tuple(keywords(d.text for d in self.descriptions))
+        return Described(self.digest, tuple(mentioned), warnings, self.keys, sources, words)
 
     def shown(self, model: Model, shown: dict) -> list:
         """Each description as a page shows it: its source, itself and its HTML, one copy of each distinct HTML."""
-        return [(model.source(d.source), d, shown.setdefault(hashed, Markup(r.html)))
-                for d, (hashed, r) in zip(self.descriptions, self.rendered)]
+        return [(model.source(d.source), d, shown.setdefault(r.html, Markup(r.html)))
+                for d, r in zip(self.descriptions, self.rendered)]
 
 
 def markup_problems(found: list[tuple[str, int, object, str]]) -> list[Problem]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections import deque
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ MAX_BYTES = 2 * 1024 * 1024
 PARALLEL_BYTES = 256 * 1024  # below this much to parse, forking workers costs more than it saves
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parsed:
     """One source as read: its metadata, its records and its problems."""
 
@@ -28,7 +29,7 @@ class Parsed:
     refused: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Said:
     """What one source says of one code: its one entry, if it gives one, and the former names it gives."""
 
@@ -36,19 +37,26 @@ class Said:
     formers: tuple[FormerName, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outline:
     """What merging needs of every source but its entries and former names, which are read back by `key` only for
-    the codes merged again: for each code it names (as text, as JSON keys are), a digest of what it says of it."""
+    the codes merged again: for each code it names, a digest of what it says of it. Those are one text, `404:digest`
+    a code, space-separated: a build holds thousands of outlines, and a text takes a fifth of the memory of a dict."""
 
     key: str
     source: Source
     problems: tuple[Problem, ...]
     refused: bool
     repeats: tuple[Problem, ...]
-    codes: dict[str, str]
+    codes: str
     others: tuple[ClassName | Fact | Constant | Meaning | Comparison, ...]
     covered: tuple[int, ...]
+
+    def named(self):
+        """Each code the source names, and the digest of what it says of it."""
+        for part in self.codes.split():
+            code, _, digest = part.partition(":")
+            yield int(code), digest
 
 
 def outline(parsed: Parsed, key: str) -> Outline:
@@ -56,7 +64,7 @@ def outline(parsed: Parsed, key: str) -> Outline:
     said, repeats = said_of_codes(parsed)
     others = tuple(r for r in parsed.records if not isinstance(r, (Entry, FormerName)))
     covered = tuple(sorted({r.code for r in parsed.records if isinstance(r, (Entry, Fact, Constant, Meaning))}))
-    codes = {str(code): cache_key(repr(what))[:32] for code, what in said.items()}  # 128 bits tell them apart
+    codes = " ".join(f"{code}:{cache_key(repr(what))[:24]}" for code, what in sorted(said.items()))  # 96 bits tell them apart
     return Outline(key, parsed.source, parsed.problems, parsed.refused, tuple(repeats), codes, others, covered)
 
 
@@ -71,7 +79,7 @@ def said_of_codes(parsed: Parsed) -> tuple[dict[int, Said], list[Problem]]:
     return said, repeats
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Found:
     """A document found under content/: its path there, the name problems give it, and any trouble finding it."""
 
@@ -160,28 +168,31 @@ def load_sources(content: Path, cache: Cache | None = None, progress=None, site:
     source is read back only when a code it names is merged again."""
     cache = cache or Cache()
     documents = [read_unless_seen(found, cache) for found in discover(content, site)]
-    readable = {r.key: r for r in documents if r.found.path is not None}
-    known = {key: cache.lookup("outline", key, Outline) for key in readable}
-    made = parse_all([r for key, r in readable.items() if known[key] is None and cache.lookup("parsed", key, Parsed) is None])
+    known = {r.key: cache.lookup("outline", r.key, Outline) for r in documents if r.found.path is not None}
+    kept = {key: cache.lookup("parsed", key, Parsed) for key, found in known.items() if found is None}  # asked once:
+    todo = deque(r for r in documents if r.key in kept and kept[r.key] is None)  # another build may write it meanwhile
+    documents = [replace(r, data=b"", side=b"") for r in documents]  # only `todo` holds bytes, each until parsed
+    made = parse_all(todo)
     outlines = []
     for done, read in enumerate(documents, start=1):
         if read.found.path is None:
             outlines.append(outline(refused(read.found), ""))
         else:
-            parsed = None if known[read.key] else cache.lookup("parsed", read.key, Parsed) or cache.put("parsed", read.key, next(made))
+            parsed = None if known[read.key] else kept[read.key] or cache.put("parsed", read.key, next(made))
             outlines.append(known[read.key] or cache.put("outline", read.key, outline(with_sidecar(read, parsed), read.key)))
             cache.keep("parsed", read.key)  # for a later merge of the codes it names
         if progress:
             progress("Reading sources", done, len(documents))
 
+    found = {read.key: read.found for read in documents if read.found.path is not None}
+
     def records(key: str) -> Parsed:
-        """A source's parse: read back from the cache, or parsed again from its bytes."""
-        read = readable[key]
-        return cache.get("parsed", key, lambda: parse_read(read_found(read.found) if read.unread else read), Parsed)
+        """A source's parse: read back from the cache, or read and parsed again."""
+        return cache.get("parsed", key, lambda: parse_read(read_found(found[key])), Parsed)
     return unique_ids(outlines), records
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Seen:
     """A document as a build found it: the stats of its file and of its metadata file, and the key of their bytes."""
 
@@ -197,7 +208,7 @@ def read_unless_seen(found: Found, cache: Cache) -> Read:
     stamp = stamp_of(found)
     seen = cache.lookup("seen", found.label, Seen)
     if seen is not None and seen.stamp == stamp and cache.lookup("outline", seen.key, Outline) is not None:
-        return Read(found, key=seen.key, unread=True)
+        return Read(found, key=seen.key)
     read = read_found(found)
     cache.put("seen", found.label, Seen(stamp, read.key))
     return read
@@ -216,7 +227,7 @@ def stamp_of(found: Found) -> str:
     return "\0".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Read:
     """A found document's bytes and its metadata file's, any trouble reading them, and the key of its parse."""
 
@@ -226,7 +237,6 @@ class Read:
     trouble: str = ""
     side_trouble: str = ""
     key: str = ""
-    unread: bool = False  # known by its key only: the last build read the same bytes
 
 
 def read_found(found: Found) -> Read:
@@ -244,12 +254,19 @@ def parse_read(read: Read) -> Parsed:
     return parse_found(read.found, read.data, read.side, read.trouble)
 
 
-def parse_all(todo: list[Read]):
-    """The parse of each document, in order: in worker processes when there is enough to parse to pay for them."""
+def parse_all(todo: deque[Read]):
+    """The parse of each document, in order: in worker processes when there is enough to parse to pay for them.
+    Each document is taken from `todo` as it is parsed, so that its bytes are let go."""
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, len(todo))
     if workers < 2 or sum(len(r.data) for r in todo) < PARALLEL_BYTES or not can_fork():
-        return map(parse_read, todo)
+        return map(parse_read, taken(todo))
     return in_workers(todo, workers)
+
+
+def taken(todo: deque):
+    """Each item of a queue, taken from it."""
+    while todo:
+        yield todo.popleft()
 
 
 def can_fork() -> bool:
@@ -259,20 +276,31 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def in_workers(todo: list[Read], workers: int):
-    """Parse in forked worker processes, in order; what they cannot parse (none can start, one dies) is parsed here."""
+def in_workers(todo: deque[Read], workers: int):
+    """Parse in forked worker processes, in order, a few batches at a time taken from `todo`; what they cannot
+    parse (none can start, one dies) is parsed here."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    done = 0
+    size = min(16, max(1, len(todo) // (workers * 8)))
+    pending: deque = deque()  # (batch, its future), in order
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for parsed in pool.map(parse_read, todo, chunksize=min(16, max(1, len(todo) // (workers * 8)))):
-                done += 1
-                yield parsed
+            while todo or pending:
+                while todo and len(pending) < workers * 4:
+                    batch = [todo.popleft() for _ in range(min(size, len(todo)))]
+                    pending.append((batch, pool.submit(parse_batch, batch)))
+                done = pending[0][1].result()
+                pending.popleft()
+                yield from done
     except (OSError, BrokenProcessPool):
-        yield from map(parse_read, todo[done:])
+        yield from map(parse_read, [read for batch, _ in pending for read in batch] + list(taken(todo)))
+
+
+def parse_batch(batch: list[Read]) -> list[Parsed]:
+    """Parse a batch of documents."""
+    return [parse_read(read) for read in batch]
 
 
 def refused(found: Found) -> Parsed:

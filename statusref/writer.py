@@ -488,13 +488,17 @@ def write_bundle(target: Path, data: bytes, say=None) -> None:
         write_atomic(target, data)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write one file so that readers see the old or the new file, never half of one."""
+def write_atomic(path: Path, data) -> None:
+    """Write one file so that readers see the old or the new file, never half of one: `data` is its bytes, or a
+    function that writes them into the open file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                data(stream)
         os.chmod(temp, 0o644)
         os.replace(temp, path)
     except BaseException:

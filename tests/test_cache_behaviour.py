@@ -258,7 +258,7 @@ def test_every_kind_the_cache_keeps_reads_back_as_it_was_written():
     for value, kind in ((parsed, Parsed), (kept, Outline), (merged, Merged), (described, Described), (written, Written),
                         (model.codes[0], StatusCode)):
         assert decode(json.loads(encode(value)), kind) == value
-    assert kept.repeats and kept.codes.keys() == {"404"}
+    assert kept.repeats and [code for code, _ in kept.named()] == [404]
 
 
 def test_a_store_saved_alone_is_written_and_the_other_left_pending(tmp_path):
@@ -348,3 +348,22 @@ def test_a_run_given_a_cache_keeps_it_for_the_next_and_a_run_without_one_forgets
     assert site.run(config, site.Folder(config.out), given).ok
     cache = given or made[0]
     assert bool(cache.values["parsed"]) is kept and bool(cache.values["html"]) is kept
+
+
+def test_a_cache_another_build_started_afresh_meanwhile_is_not_cleared_again(tmp_path, monkeypatch):
+    folder, done = tmp_path / "cache", []
+    real = cache_module.locked
+
+    def another_build_first(path, *rest):
+        """Before this build takes the lock, another one starts the cache afresh and keeps a value in it."""
+        if not done:
+            done.append(1)
+            other = opened(folder, [])
+            other.get("parsed", "k", lambda: CODES[1], StatusCode)
+            other.save()
+        return real(path, *rest)
+
+    monkeypatch.setattr(cache_module, "locked", another_build_first)
+    heard = []
+    mine = opened(folder, heard)  # it found no version, then waited for the lock
+    assert done and mine.get("parsed", "k", never, StatusCode) == CODES[1] and heard == []

@@ -379,3 +379,24 @@ def test_descriptions_made_again_while_a_page_is_written_are_kept_for_the_next_b
     (project.out / "200" / "index.html").write_bytes(b"edited again")
     edit(project.content / "status-table.md", "is not on this server", "is not here")
     assert build(project).ok and counted["merged"] == [404]  # 200's descriptions were kept when its page was made
+
+
+def test_a_parse_another_build_keeps_meanwhile_does_not_put_the_sources_out_of_step(tmp_path, monkeypatch):
+    from statusref.merge import build_model, merge
+
+    shutil.copytree(CONTENT, tmp_path / "content")
+    folder = tmp_path / "cache"
+    real = sources.parse_all
+
+    def meanwhile(todo):
+        """Another build into the same cache keeps its parse of the first document while this one reads."""
+        other = Cache(folder)
+        other.put("parsed", todo[0].key, sources.parse_read(todo[0]))
+        other.save()
+        return real(todo)
+
+    monkeypatch.setattr(sources, "parse_all", meanwhile)
+    outlines, records = sources.load_sources(tmp_path / "content", Cache(folder))
+    model = merge(outlines, records, Cache(folder))
+    cold = build_model(sources.load_all(tmp_path / "content"))
+    assert model.codes == cold.codes and model.problems == cold.problems and dict(model.descriptions) == dict(cold.descriptions)
