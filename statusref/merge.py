@@ -150,7 +150,7 @@ class Saying:
         self.ending: dict[int, list[str]] = defaultdict(list)
         for one in outlines:
             if one.codes:
-                self.ending[max(code for code, _ in one.named())].append(one.key)
+                self.ending[one.last()].append(one.key)
 
     def __call__(self, key: str) -> dict[int, Said]:
         """What the source under `key` says of each code it names."""

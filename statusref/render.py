@@ -462,7 +462,7 @@ class Pager:
         if isinstance(value, Shown):
             return value.digest
         if isinstance(value, (list, tuple)):
-            return "(" + ",".join(map(self.digest, value)) + ")"
+            return "(" + ",".join([self.code_digest(v) if type(v) is StatusCode else self.digest(v) for v in value]) + ")"
         if isinstance(value, dict):
             return "{" + ",".join(f"{self.digest(k)}:{self.digest(v)}" for k, v in value.items()) + "}"
         return repr(value)

@@ -52,11 +52,13 @@ class Outline:
     others: tuple[ClassName | Fact | Constant | Meaning | Comparison, ...]
     covered: tuple[int, ...]
 
-    def named(self):
-        """Each code the source names, and the digest of what it says of it."""
-        for part in self.codes.split():
-            code, _, digest = part.partition(":")
-            yield int(code), digest
+    def named(self) -> list[tuple[int, str]]:
+        """Each code the source names, in order, and the digest of what it says of it."""
+        return [(int(code), digest) for code, _, digest in (part.partition(":") for part in self.codes.split())]
+
+    def last(self) -> int:
+        """The last code the source names (it names some)."""
+        return int(self.codes[self.codes.rfind(" ") + 1:].partition(":")[0])
 
 
 def outline(parsed: Parsed, key: str) -> Outline:

@@ -367,3 +367,12 @@ def test_a_cache_another_build_started_afresh_meanwhile_is_not_cleared_again(tmp
     heard = []
     mine = opened(folder, heard)  # it found no version, then waited for the lock
     assert done and mine.get("parsed", "k", never, StatusCode) == CODES[1] and heard == []
+
+
+def test_an_outline_names_its_codes_in_order_with_their_digests_and_knows_the_last():
+    from statusref.sources import outline, parse_source
+
+    kept = outline(parse_source("a.md", b"- **500 Oops**: Broken.\n- **404 Not Found**: Gone.\n- **99x**: no code.\n"), "k")
+    named = kept.named()
+    assert [code for code, _ in named] == [404, 500] and kept.last() == 500
+    assert all(len(digest) == 24 and int(digest, 16) >= 0 for _, digest in named) and named[0][1] != named[1][1]
