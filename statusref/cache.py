@@ -28,6 +28,7 @@ PACKAGE = Path(__file__).resolve().parent
 FIRST_VERSION_NAMES = {"parsed", "html.pickle", "jinja", "version"}
 PAGES = "pages.json"
 MAX_FILE = 64 * 1024 * 1024
+PACK_LIMIT = 1024 * 1024 * 1024
 FOLDERS = {"parsed": "parsed", "text": "texts"}  # stores of large values read now and then: a file per value, in a folder each
 PACKS = {"seen": "seen.lines", "outline": "outlines.lines", "code": "codes.lines", "html": "html.lines",
          "described": "described.lines"}  # stores read by every build: one file, a value a line
@@ -114,8 +115,9 @@ class Cache:
             return None
 
     def body(self, path: Path) -> bytes | None:
-        """What a cache file holds after its signature, None if it is missing; ValueError if it is not signed here."""
-        data = read_plain(path)
+        """What a cache file holds after its signature, None if it is missing; ValueError if it is not signed here. A
+        pack holds as much as the content makes of it, up to a gigabyte."""
+        data = read_plain(path, PACK_LIMIT if path.name in PACKS.values() else MAX_FILE)
         if data is None:
             return None
         signature, _, body = data.partition(b"\n")
@@ -202,8 +204,9 @@ class Cache:
         folder.mkdir(exist_ok=True)
         for key in self.made[store] if store in FOLDERS else ():
             write_atomic(folder / f"{key}.json", self.signed(folder / f"{key}.json", encode(self.values[store][key])))
+        own = f".{PACKS[store]}." if store in PACKS else "."  # other files of the cache folder are written without its lock
         for path in folder.iterdir():
-            dead = path.name.startswith(".") and path.suffix == ".tmp"
+            dead = path.name.startswith(own) and path.suffix == ".tmp"
             unused = store in FOLDERS and path.suffix == ".json" and path.stem not in self.used[store]
             if (dead or unused) and plain_file(path):
                 path.unlink()

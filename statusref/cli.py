@@ -118,14 +118,14 @@ def run(args: argparse.Namespace, config: Config) -> int:
     progress = Progress(sys.stderr.isatty() and not args.quiet and not os.environ.get("CI"))
     try:
         if args.command == "check":
-            result, verb = check(config, progress), "Checked"
+            result, verb = check(config, progress, exiting=True), "Checked"
         elif args.command == "bundle":
             if args.out and names_folder(args.out) and not Path(args.out).is_dir():
                 raise WriteError(f"{args.out} names a folder: a bundle is a file, such as dist/http-status-codes.zip")
             target = Path("dist/http-status-codes.zip" if args.out is None else args.out)
-            result, verb = bundle(config, target, progress), f"Bundled into {target}:"
+            result, verb = bundle(config, target, progress, exiting=True), f"Bundled into {target}:"
         else:
-            result, verb = build(config, progress=progress), f"Built into {config.out}:"
+            result, verb = build(config, progress=progress, exiting=True), f"Built into {config.out}:"
     finally:
         progress.close()
     counts = f"{result.pages} pages, {len(result.model.codes)} codes"

@@ -68,8 +68,6 @@ def rebuild(config: Config, cache: Cache, served: Served, quiet: bool) -> bool:
         said = f"{where}: template error: {err}" if where else f"error: {err}"
         say(said + ("; still serving the last good site." if served.version else ""))
         return isinstance(err, Added)
-    finally:
-        gc.unfreeze()  # serving is long-lived: what the build left frozen is collected between rebuilds
     for problem in result.problems:
         say(str(problem))
     if served.refused:

@@ -125,17 +125,18 @@ def shown_date() -> str:
 
 
 @contextmanager
-def collector_paused():
-    """Pause the cyclic garbage collector: a build makes many objects and almost no cycles. Once it is done, what it
-    made is frozen out of the collector's reach (reference counting still frees it): a collection over it would take
-    long and find little. A long-lived process unfreezes it when it has time to collect."""
+def collector_paused(exiting: bool = False):
+    """Pause the cyclic garbage collector: a build makes many objects and almost no cycles. In a process `exiting`
+    once the build is done, what it made is then frozen out of the collector's reach (reference counting still
+    frees it), as a collection over it would take long to find little; any other process collects as usual."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            gc.freeze()
+            if exiting:
+                gc.freeze()
             gc.enable()
 
 
@@ -182,13 +183,14 @@ def outside_inputs(config: Config, out: Path) -> None:
         raise BuildError(f"--out {out} is inside the cache folder {config.cache}, which holds only what the cache keeps; choose another --out")
 
 
-def run(config: Config, output: Folder, cache: Cache | None = None, progress=None) -> Result:
-    """Read and merge everything, then render each file as the output writes it, unless problems forbid writing."""
+def run(config: Config, output: Folder, cache: Cache | None = None, progress=None, exiting: bool = False) -> Result:
+    """Read and merge everything, then render each file as the output writes it, unless problems forbid writing;
+    `exiting`: the process ends after this run."""
     started = time.perf_counter()
     if output.replaces:
         outside_inputs(config, output.out)
     inputs = fingerprint(config) if type(output) is Folder and config.cache else ""
-    with collector_paused():
+    with collector_paused(exiting):
         reused = cache is not None
         cache = cache or Cache(config.cache, say)
         model = load_model(config, cache, progress)
@@ -234,16 +236,16 @@ class Counted:
             pass
 
 
-def build(config: Config, progress=None) -> Result:
+def build(config: Config, progress=None, exiting: bool = False) -> Result:
     """Build the hosted site into config.out; with strict, any problem stops it unwritten."""
-    return run(config, Folder(config.out), progress=progress)
+    return run(config, Folder(config.out), progress=progress, exiting=exiting)
 
 
-def check(config: Config, progress=None) -> Result:
+def check(config: Config, progress=None, exiting: bool = False) -> Result:
     """Read and render everything without writing; fail on any problem."""
-    return run(config, Nothing(Path(os.devnull)), progress=progress)
+    return run(config, Nothing(Path(os.devnull)), progress=progress, exiting=exiting)
 
 
-def bundle(config: Config, target: Path, progress=None) -> Result:
+def bundle(config: Config, target: Path, progress=None, exiting: bool = False) -> Result:
     """Write the offline site as one zip: relative links that name files."""
-    return run(config, Bundle(target), progress=progress)
+    return run(config, Bundle(target), progress=progress, exiting=exiting)

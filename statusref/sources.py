@@ -219,7 +219,7 @@ def read_unless_seen(found: Found, cache: Cache) -> Read:
 def stamp_of(found: Found) -> str:
     """What changes whenever the bytes of a document or of its metadata file (never followed: a link is not read) may
     have: sizes, times, inodes, modes."""
-    parts = [found.trouble]
+    parts = [found.trouble, found.rel]  # the same file, under another content folder, is another source
     for path, follow in ((found.path, True), (found.path.with_suffix(".toml"), False)):
         try:
             info = os.stat(path, follow_symlinks=follow)
@@ -247,7 +247,7 @@ def read_found(found: Found) -> Read:
         return Read(found)
     data, trouble = read_file(found.path)
     side, side_trouble = read_sidecar(found.path.with_suffix(".toml"))
-    key = cache_key(found.label, data, side, trouble + side_trouble + found.trouble)
+    key = cache_key(found.label, found.rel, data, side, trouble + side_trouble + found.trouble)  # rel: its id and path
     return Read(found, data, side, trouble, side_trouble, key)
 
 

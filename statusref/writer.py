@@ -152,10 +152,10 @@ class Writer:
 
     def clear_rest(self) -> None:
         """Remove what the spare held that this build did not write, and the folders left empty, deepest first."""
-        for path in sorted(self.held - self.written):
+        needed = {folder for path in self.written for folder in folders_of(path)}
+        for path in sorted(self.held - self.written - needed):  # a file held where a folder now is went when it was made
             remove_entry(self.root / path)
         folders = {folder for path in self.held for folder in folders_of(path)}
-        needed = {folder for path in self.written for folder in folders_of(path)}
         for folder in sorted(folders - needed, key=lambda f: f.count("/"), reverse=True):
             with suppress(OSError):  # already gone with a folder above it
                 (self.root / folder).rmdir()
@@ -265,30 +265,31 @@ def foreign(out: Path) -> list[str]:
     return walk_listed(out, listed)[0]
 
 
-def walk_listed(out: Path, listed: list[str]) -> tuple[list[str], list[str], bool]:
-    """Walk a site folder against the list of what its build wrote: what it holds that is not listed (or is a
-    link), the plain files it holds that are, and whether every folder of it could be read (one that cannot is
-    walked no further, as os.walk does)."""
-    allowed = {MARKER, WRITTEN} | set(listed) | {p[:at] for p in listed for at in range(len(p)) if p[at] == "/"}
-    unlisted, files, readable, pending = [], [], True, [(str(out), "")]
+def walk_listed(out: Path, listed: list[str]) -> tuple[list[str], list[str]]:
+    """Walk a site folder against the list of what its build wrote: what it holds that the list does not name as
+    what it is (a file as a file, a folder as a folder), links and folders that cannot be read among them; and the
+    plain files it holds that the list names."""
+    allowed_files = {MARKER, WRITTEN} | set(listed)
+    allowed_folders = {folder for path in listed for folder in folders_of(path)}
+    unlisted, files, pending = [], [], [(str(out), "")]
     while pending:
         folder, prefix = pending.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
-            readable = False
+        except OSError:  # what it holds cannot be known: it counts as not the build's
+            unlisted.append(prefix.rstrip("/") or ".")
             continue
         for entry in entries:
             path = prefix + entry.name
-            if path not in allowed or entry.is_symlink():
+            if entry.is_symlink():
                 unlisted.append(path)
-            elif entry.is_dir(follow_symlinks=False):
+            elif entry.is_dir(follow_symlinks=False) and path in allowed_folders:
                 pending.append((entry.path, path + "/"))
-            elif entry.is_file(follow_symlinks=False):
+            elif entry.is_file(follow_symlinks=False) and path in allowed_files:
                 files.append(path)
-            else:  # a pipe, a device: never a file a build wrote
+            else:  # unlisted, a file where a folder was written or the reverse, a pipe, a device
                 unlisted.append(path)
-    return sorted(unlisted), files, readable
+    return sorted(unlisted), files
 
 
 def read_list(path: Path) -> list[str] | None:
@@ -403,8 +404,8 @@ def spare_files(spare: Path) -> frozenset[str] | None:
     listed = read_list(spare / WRITTEN) if marked(spare) else None
     if listed is None:
         return None
-    unlisted, files, readable = walk_listed(spare, listed)
-    return frozenset(files) - {MARKER} if readable and not unlisted else None
+    unlisted, files = walk_listed(spare, listed)
+    return None if unlisted else frozenset(files) - {MARKER}
 
 
 def keep_spare(old: Path, out: Path) -> bool:

@@ -376,3 +376,23 @@ def test_an_outline_names_its_codes_in_order_with_their_digests_and_knows_the_la
     named = kept.named()
     assert [code for code, _ in named] == [404, 500] and kept.last() == 500
     assert all(len(digest) == 24 and int(digest, 16) >= 0 for _, digest in named) and named[0][1] != named[1][1]
+
+
+def test_saving_a_store_leaves_the_temporary_files_of_the_cache_folders_other_files_alone(tmp_path):
+    folder = tmp_path / "cache"
+    cache = opened(folder, [])
+    cache.get("html", "h", lambda: Rendered("x", (), ()), Rendered)
+    others = [folder / ".pages.json.abc.tmp", folder / ".last-build.json.abc.tmp"]  # being written by a site's build
+    for path in others + [folder / ".html.lines.dead.tmp"]:
+        path.write_bytes(b"half")
+    cache.save()
+    assert all(path.exists() for path in others) and not (folder / ".html.lines.dead.tmp").exists()
+
+
+def test_a_pack_larger_than_a_cache_file_may_be_is_read_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "MAX_FILE", 1000)
+    first = opened(tmp_path / "cache", [])
+    first.get("html", "h", lambda: Rendered("x" * 5000, (), ()), Rendered)
+    first.save()
+    heard = []
+    assert opened(tmp_path / "cache", heard).get("html", "h", never, Rendered).html == "x" * 5000 and heard == []

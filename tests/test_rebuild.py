@@ -400,3 +400,16 @@ def test_a_parse_another_build_keeps_meanwhile_does_not_put_the_sources_out_of_s
     model = merge(outlines, records, Cache(folder))
     cold = build_model(sources.load_all(tmp_path / "content"))
     assert model.codes == cold.codes and model.problems == cold.problems and dict(model.descriptions) == dict(cold.descriptions)
+
+
+def test_a_source_under_another_content_folder_is_read_as_the_source_it_is_there(tmp_path):
+    outer = tmp_path / "outer"
+    (outer / "sub").mkdir(parents=True)
+    shutil.copy(CONTENT / "iana-registry.md", outer)
+    for name in ("status-table.md", "status-table.toml"):
+        shutil.copy(CONTENT / name, outer / "sub")
+    cache = tmp_path / "cache"
+    assert build(Config(content=outer, out=tmp_path / "a", cache=cache)).ok
+    assert build(Config(content=outer / "sub", out=tmp_path / "b", cache=cache)).ok
+    assert build(Config(content=outer / "sub", out=tmp_path / "cold", cache=None)).ok
+    assert tree_hash(tmp_path / "b") == tree_hash(tmp_path / "cold")

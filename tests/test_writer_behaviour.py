@@ -414,6 +414,7 @@ def test_a_spare_holding_a_file_where_a_folder_belongs_has_it_replaced(tmp_path)
     w = Writer(root, None, frozenset({"a"}))
     w.write("a/b.html", b"deep")
     w.write("a/c.html", b"deeper")  # the folder made for the first is not taken for the old file
+    w.clear_rest()  # nor once every file is written
     assert (root / "a" / "b.html").read_bytes() == b"deep" and (root / "a" / "c.html").read_bytes() == b"deeper"
 
 
@@ -509,3 +510,30 @@ def test_a_spare_with_a_folder_that_cannot_be_read_is_left_alone(tmp_path, monke
     publish([("index.html", b"third"), ("a/page.html", b"page")], out)
     monkeypatch.undo()
     assert (spare / "a" / "mine.txt").read_text() == "mine" and (out / "index.html").read_bytes() == b"third"
+
+
+@pytest.mark.parametrize("kind", ["a file where a folder was written", "a folder where a file was written"])
+def test_a_site_holding_one_kind_of_entry_where_the_build_wrote_the_other_is_refused(tmp_path, kind):
+    out = tmp_path / "site"
+    publish([("index.html", b"home"), ("static/style.css", b"css")], out)
+    if kind == "a file where a folder was written":
+        shutil.rmtree(out / "static")
+        (out / "static").write_text("my notes")
+        named = "static"
+    else:
+        (out / "index.html").unlink()
+        (out / "index.html").mkdir()
+        (out / "index.html" / "mine.txt").write_text("my notes")
+        named = "index.html"
+    with pytest.raises(WriteError, match=f"holds files the last build did not write \\({named}\\)"):
+        publish([("index.html", b"home"), ("static/style.css", b"css")], out)
+    assert "my notes" in ((out / "static").read_text() if named == "static" else (out / "index.html" / "mine.txt").read_text())
+
+
+def test_a_folder_of_the_site_that_cannot_be_read_is_not_taken_for_the_builds(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    publish([("index.html", b"home"), ("404/index.html", b"gone")], out)
+    real = os.scandir
+    monkeypatch.setattr(writer_module.os, "scandir", lambda path: (_ for _ in ()).throw(PermissionError(13, "denied"))
+                        if str(path) == str(out / "404") else real(path))
+    assert foreign(out) == ["404"]
