@@ -2,7 +2,6 @@
 as last time taken from the cache."""
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -61,6 +60,7 @@ class Merged:
 
     code: StatusCode
     disagreements: tuple[Disagreement, ...]
+    digest: str  # of the code's repr, made once when it is merged
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,33 +111,43 @@ def merge(outlines: list[Outline], records, cache: Cache | None = None) -> Model
     extras, class_names = gather_extras(ordered), gather_class_names(ordered)
     named, keys = naming(ordered, registry)
     said = Saying(records, ordered)
-    codes, disagreements, texts = [], [], Texts()
+    codes, disagreements, texts, digests = [], [], Texts(), {}
     for number in sorted(named.keys() | extras.meanings.keys()):
         keys.setdefault(number, cache_key(str(number), repr(registry and (registry.id, registry.title))))  # named by no source
         merged = merged_code(number, named.get(number, []), keys[number], registry, said, cache or Cache(), texts)
         codes.append(with_extras(merged.code, extras, number in named))
+        digests[number] = code_digest(merged.digest, extras, number, number in named)
         disagreements += merged.disagreements
         said.done(number)
     problems += name_problems(disagreements) + unknown_codes(extras, {c.code for c in codes})
     classes = tuple(make_class(d, codes, class_names[d]) for d in sorted(CLASS_FACTS))
     sources = tuple(with_codes(o.source, set(o.covered)) for o in sorted(outlines, key=lambda o: o.source.path))
     problems.sort(key=lambda p: (p.path, p.line, p.message))
-    return Model(classes, tuple(codes), sources, tuple(problems), tuple(extras.comparisons), keys, texts)
+    return Model(classes, tuple(codes), sources, tuple(problems), tuple(extras.comparisons), keys, texts, digests)
+
+
+def code_digest(merged: str, extras: Extras, number: int, named: bool) -> str:
+    """A digest of everything a code of the model holds, without its repr: the digest of the code as merged, and what
+    role documents add to it, as `with_extras` adds it."""
+    fact = extras.facts.get(number)
+    given = (fact and (fact[0], fact[1].id), extras.meanings.get(number, ()), extras.constants.get(number, ()), named)
+    return cache_key(merged, repr(given))
 
 
 def naming(ordered: list[Outline], registry: Source | None) -> tuple[dict[int, list[Outline]], dict[int, str]]:
     """For each code, the sources that name it, most trusted first, and the key its merge is kept under: made of
     what each says of it (by its digest), the source as the merge names it, and the registry."""
-    named: dict[int, list[Outline]] = defaultdict(list)
-    digests: dict[int, object] = {}
+    named: dict[str, list[Outline]] = defaultdict(list)
+    said: dict[str, list[str]] = defaultdict(list)
     for one in ordered:
-        who = f"{one.source.id}\0{one.source.where}\0{one.source.registry}\0".encode()
-        for code, digest in one.named():
+        who = f"{one.source.id}\0{one.source.where}\0{one.source.registry}\0"
+        for part in one.codes.split():
+            code, _, digest = part.partition(":")
             named[code].append(one)
-            if code not in digests:
-                digests[code] = hashlib.sha256(repr(registry and (registry.id, registry.title)).encode())
-            digests[code].update(who + digest.encode() + b"\n")
-    return named, {code: cache_key(str(code), digest.hexdigest()) for code, digest in digests.items()}
+            said[code].append(who + digest)
+    given = repr(registry and (registry.id, registry.title))
+    keys = {int(code): cache_key(code, given, "\0".join(lines)) for code, lines in said.items()}  # no path holds a NUL
+    return {int(code): outlines for code, outlines in named.items()}, keys
 
 
 class Saying:
@@ -174,7 +184,7 @@ def merged_code(number: int, named: list[Outline], key: str, registry: Source | 
         """Merge the code from its sources' records; its descriptions kept apart."""
         code, descriptions, found = merge_code(number, gathered(number, named, said), registry)
         texts.known[number] = cache.put("text", key, Written(descriptions)).descriptions
-        return Merged(code, tuple(found))
+        return Merged(code, tuple(found), cache_key(repr(code)))
 
     def written() -> tuple[Description, ...]:
         """The descriptions kept with the code, or, if they are lost, those of the code merged again."""

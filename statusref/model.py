@@ -261,6 +261,7 @@ class Model:
     comparisons: tuple[Compared, ...] = ()
     said: dict[int, str] = field(default_factory=dict)  # per code, a digest of what its sources say of it
     descriptions: Mapping[int, tuple[Description, ...]] = field(default_factory=dict)  # per code, as its sources wrote them
+    digests: dict[int, str] = field(default_factory=dict)  # per code, a digest of everything the code holds
 
     @cached_property
     def index(self) -> dict:

@@ -39,6 +39,7 @@ C0_BYTES = {  # the same in a page's UTF-8 bytes, C1 aside; an HTML page may car
 }
 C1_BYTES = re.compile(b"\xc2[\x80-\x9f]")
 PAGE_CONTROLS = {kind: re.compile(b"[" + re.escape(c0) + b"]|" + C1_BYTES.pattern) for kind, c0 in C0_BYTES.items()}
+PLAIN = {str, int, bool, float, type(None)}  # values a repr tells apart fully and quickly
 API_VERSION = 2  # 2: protocol facts, constants, vendors' meanings and comparisons
 WORD = re.compile("[a-z]{4,}")
 STOP_WORDS = {"that", "this", "with", "from", "have", "been", "will", "when", "which", "there", "their", "than", "then",
@@ -409,7 +410,8 @@ def pages(page, model: Model, urls: Urls, html: dict, mentions: dict, progress=N
             progress("Rendering pages", number + 1, len(model.codes))
     for compared in model.comparisons:
         yield page("compare", compared.slug, "compare.html", compare_context(model, compared, html))
-    yield page("sources", None, "sources.html", sources_context(model, html))
+    facts = sources_facts(model, html)
+    yield page("sources", None, "sources.html", functools.partial(sources_context, model, facts), facts)
     yield page("notfound", None, "404.html", {})
 
 
@@ -426,15 +428,21 @@ class Pager:
         """A page renderer for one site; `last` is the record of the pages the last build wrote."""
         self.env, self.urls, self.date = env, urls, settings.date
         self.model = Shared(model.classes, model.sources, model.comparisons)
-        self.last, self.record, self.codes = last or {}, {}, {}
+        self.last, self.record, self.codes, self.seen = last or {}, {}, {}, {}
+        self.known = {number: (model.code(number), digest) for number, digest in model.digests.items()}
+        shared = (*model.classes, *model.sources, *model.comparisons)  # all in the base digest, by their repr
+        self.shared = {id(value): f"{type(value).__name__}:{number}" for number, value in enumerate(shared)}
         self.base = cache_key(env.loader.digest, urls.base_url, repr(urls.offline), settings.date,
                               repr(self.model), repr(sorted(c.code for c in model.codes)))
 
-    def __call__(self, kind: str, key, template: str, context: dict) -> tuple[str, bytes | Kept]:
-        """One HTML page: its path and its rendered bytes, or Kept if the last build rendered it from the same data."""
+    def __call__(self, kind: str, key, template: str, context, inputs=None) -> tuple[str, bytes | Kept]:
+        """One HTML page: its path and its rendered bytes, or Kept if the last build rendered it from the same data.
+        Given `inputs`, everything the page is made from, `context` is a function making the page's data from them,
+        called only if the page is rendered."""
         path = self.urls.path(kind, key)
-        digest = cache_key(self.base, kind, path, template, *(f"{name}={self.digest(value)}" for name, value in sorted(context.items())))
-        make = lambda: self.render(path, kind, template, context)  # noqa: E731
+        given = {"inputs": inputs} if inputs is not None else context
+        digest = cache_key(self.base, kind, path, template, *(f"{name}={self.digest(value)}" for name, value in sorted(given.items())))
+        make = lambda: self.render(path, kind, template, context() if inputs is not None else context)  # noqa: E731
         old = self.last.get(path)
         if old is not None and old.digest == digest:
             self.record[path] = old
@@ -453,22 +461,36 @@ class Pager:
 
     def digest(self, value) -> str:
         """A text that changes whenever anything a template can read of a value changes: a code by its digest,
-        descriptions by theirs, lists and dicts part by part, anything else by its repr."""
+        descriptions by theirs, lists and dicts part by part, anything else by its repr, made once per object."""
         kind = type(value)  # the exact type first: most values are codes or plain
         if kind is StatusCode:
             return self.code_digest(value)
-        if kind in (str, int, bool, type(None)):
+        if kind in PLAIN:
             return repr(value)
         if isinstance(value, Shown):
             return value.digest
         if isinstance(value, (list, tuple)):
+            if set(map(type, value)) <= PLAIN:
+                return repr(value)
             return "(" + ",".join([self.code_digest(v) if type(v) is StatusCode else self.digest(v) for v in value]) + ")"
         if isinstance(value, dict):
             return "{" + ",".join(f"{self.digest(k)}:{self.digest(v)}" for k, v in value.items()) + "}"
-        return repr(value)
+        return self.once(value)
+
+    def once(self, value) -> str:
+        """Any other value (a source, a class) by its repr, made once per object however many pages show it."""
+        if id(value) in self.shared:
+            return self.shared[id(value)]
+        if id(value) not in self.seen:
+            self.seen[id(value)] = (value, cache_key(repr(value)))  # the value held, so that its id is not reused
+        return self.seen[id(value)][1]
 
     def code_digest(self, code: StatusCode) -> str:
-        """A code's digest: everything it holds (its descriptions are not among it, but a page's own); made once per code."""
+        """A code's digest: everything it holds (its descriptions are not among it, but a page's own); the merge's
+        digest for a code of the model, else made once per code."""
+        known = self.known.get(code.code)
+        if known is not None and known[0] is code:
+            return known[1]
         if code.code not in self.codes:
             self.codes[code.code] = cache_key(repr(code))
         return self.codes[code.code]
@@ -564,17 +586,25 @@ def compare_context(model: Model, compared: Compared, html: dict) -> dict:
     return {"compared": compared, "source": source, "body": body, "codes": [model.code(n) for n in compared.codes if n in model.index["code"]]}
 
 
-def sources_context(model: Model, html: dict) -> dict:
-    """What the sources page shows: the registry first, then by trust; what each gives and where it differs."""
+def sources_facts(model: Model, html: dict) -> list[tuple]:
+    """All the sources page reads of each code: its number and title, the sources that describe it, and its former
+    and other names."""
+    return [(code.code, code.title, html[code.code].sources + tuple(m.description.source for m in code.meanings),
+             tuple(n for n in code.names if n.kind in ("former", "other"))) for code in model.codes]
+
+
+def sources_context(model: Model, facts: list[tuple]) -> dict:
+    """What the sources page shows, from the `sources_facts` of each code: the registry first, then by trust; what
+    each gives and where it differs."""
     described = {s.id: set() for s in model.sources}
     differs = {s.id: [] for s in model.sources}
-    for code in model.codes:
-        for source in html[code.code].sources + tuple(m.description.source for m in code.meanings):
-            described[source].add(code.code)
-        for name in (n for n in code.names if n.kind in ("former", "other")):
+    for number, title, describing, names in facts:
+        for source in describing:
+            described[source].add(number)
+        for name in names:
             for source in name.sources:
                 if not model.source(source).registry:
-                    differs[source].append((code, name))
+                    differs[source].append(((number, title), name))
     order = sorted(model.sources, key=lambda s: (not s.registry, -s.trust, s.path))
     listed = [(s, sorted(described[s.id]), [n for n in s.codes if n not in described[s.id]], differs[s.id]) for s in order]
     return {"listed": listed, "roles": {s.id: role_line(s) for s in model.sources if s.role in WORDS["role"]},

@@ -252,7 +252,7 @@ def test_every_kind_the_cache_keeps_reads_back_as_it_was_written():
                                   "| 404 | Missing | Other text. |\n".encode())
     kept = outline(parsed, "k")
     model = build_model([parsed])
-    merged = Merged(model.codes[0], ())
+    merged = Merged(model.codes[0], (), "d")
     described = Described("d", (404,), (Noted("a", 3, "a warning"),), ("h",), ("a",), ("gone",))
     written = Written(model.descriptions[404])
     for value, kind in ((parsed, Parsed), (kept, Outline), (merged, Merged), (described, Described), (written, Written),

@@ -233,7 +233,7 @@ def test_a_page_is_rendered_as_jinja_renders_it_whole(tmp_path):
     settings = Settings(Config().templates, Config().static)
     files, _, _ = render_site(model, Urls(), settings, Cache())
     sources_page = dict(files)["sources/index.html"]
-    from statusref.render import describe, make_env, sources_context
+    from statusref.render import describe, make_env, sources_context, sources_facts
     from statusref.urls import Urls as Builder
 
     urls = Builder()
@@ -241,7 +241,7 @@ def test_a_page_is_rendered_as_jinja_renders_it_whole(tmp_path):
     link = urls.linker(urls.path("sources"))
     whole = make_env(settings.templates).get_template("sources.html").render(
         model=model, url=link, asset=link.asset, root=link.prefix(), canonical="", date="", offline=False,
-        kind="sources", **sources_context(model, html))
+        kind="sources", **sources_context(model, sources_facts(model, html)))
     assert sources_page == whole.encode("utf-8") and len(whole) > 40_000  # more pieces than one batch joins
 
 
