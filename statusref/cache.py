@@ -168,6 +168,18 @@ class Cache:
                 values[key] = found
         return values.get(key)
 
+    def data(self, store: str, key: str):
+        """A folder store's value as the plain JSON data kept on disk, neither decoded nor held: None if it is in
+        memory, missing, or cannot be believed (asked for whole, it is then made again, with a warning)."""
+        self.used[store].add(key)
+        if key in self.values[store] or not self.folder:
+            return None
+        try:
+            body = self.body(self.folder / FOLDERS[store] / f"{key}.json")
+            return None if body is None else json.loads(body)
+        except (OSError, ValueError, RecursionError):
+            return None
+
     def keep(self, store: str, key: str) -> None:
         """Keep a value on disk for a later build, though this one has not asked for it."""
         self.used[store].add(key)

@@ -59,11 +59,11 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         content=args.content, out=Path("site" if args.out is None else args.out), templates=args.templates, static=args.static,
         base_url=args.base_url, strict=args.strict, cache=None if args.no_cache or args.command == "check" else DEFAULTS.cache,
     )
-    started = time.perf_counter()
+    started, inputs = time.perf_counter(), ""
     if args.command == "build" and config.cache:
-        from .fresh import unchanged
+        from .fresh import last_build
 
-        record = unchanged(config)
+        record, inputs = last_build(config)
         if record:
             return report(record["problems"], True, f"Built into {config.out}: nothing changed,", args.quiet,
                           f"{record['pages']} pages, {record['codes']} codes", time.perf_counter() - started)
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     from .site import BuildError
 
     try:
-        return run(args, config)
+        return run(args, config, inputs)
     except TemplateSyntaxError as err:
         print(f"{err.filename or err.name}:{err.lineno}: template error: {err.message}", file=sys.stderr)
     except TemplateError as err:
@@ -107,8 +107,8 @@ def template_line(err: BaseException, templates: Path) -> str | None:
 
 
 
-def run(args: argparse.Namespace, config: Config) -> int:
-    """Dispatch to the command."""
+def run(args: argparse.Namespace, config: Config, inputs: str = "") -> int:
+    """Dispatch to the command; `inputs`, the fingerprint of a build's inputs if it was made."""
     if args.command == "serve":
         from .serve import serve
 
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
             target = Path("dist/http-status-codes.zip" if args.out is None else args.out)
             result, verb = bundle(config, target, progress, exiting=True), f"Bundled into {target}:"
         else:
-            result, verb = build(config, progress=progress, exiting=True), f"Built into {config.out}:"
+            result, verb = build(config, progress=progress, exiting=True, inputs=inputs), f"Built into {config.out}:"
     finally:
         progress.close()
     counts = f"{result.pages} pages, {len(result.model.codes)} codes"

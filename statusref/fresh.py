@@ -113,19 +113,26 @@ def output_state(out: Path) -> str:
 
 def unchanged(config) -> dict | None:
     """The last build's summary if nothing it depended on has changed since, else None."""
+    return last_build(config)[0]
+
+
+def last_build(config) -> tuple[dict | None, str]:
+    """The last build's summary if nothing it depended on has changed since, else None; and the fingerprint of the
+    inputs now, if it was made, for the build to remember."""
+    inputs = ""
     try:
         folder = Path(config.cache)
         data = read_plain(folder / RECORD, 1 << 20) if marked(folder) else None
         if not data:
-            return None
+            return None, inputs
         signature, _, body = data.partition(b"\n")
         if not hmac.compare_digest(signature, sign(signing_key(), body)):
-            return None
-        record = json.loads(body)
-        same = record.get("fingerprint") == fingerprint(config) and record.get("output") == output_state(site_folder(config))
-        return record if same and isinstance(record.get("problems"), list) else None
+            return None, inputs
+        record, inputs = json.loads(body), fingerprint(config)
+        same = record.get("fingerprint") == inputs and record.get("output") == output_state(site_folder(config))
+        return (record if same and isinstance(record.get("problems"), list) else None), inputs
     except (OSError, ValueError, TypeError, AttributeError):
-        return None
+        return None, inputs
 
 
 def remember(config, summary: dict, inputs: str) -> None:

@@ -155,8 +155,9 @@ class Saying:
     the last code it names is merged: merging every code, a build holds only the sources of the codes at hand."""
 
     def __init__(self, records, outlines: list[Outline]):
-        """Read sources by key with `records(key)`; the outlines tell the last code each names."""
-        self.records, self.found = records, {}
+        """Read sources by key with `records(key)`, or one code of one with `records.said(key, number)` where it
+        can; the outlines tell the last code each names."""
+        self.records, self.found, self.glanced = records, {}, set()
         self.ending: dict[int, list[str]] = defaultdict(list)
         for one in outlines:
             if one.codes:
@@ -167,6 +168,17 @@ class Saying:
         if key not in self.found:
             self.found[key] = said_of_codes(self.records(key))[0]
         return self.found[key]
+
+    def of(self, key: str, number: int) -> Said:
+        """What the source under `key` says of one code: the first time, from its records of that code alone, as a
+        build that merges a few codes again asks; after that, from all of its records, read once."""
+        said = getattr(self.records, "said", None)
+        if key not in self.found and key not in self.glanced and said:
+            self.glanced.add(key)
+            found = said(key, number)
+            if found is not None:
+                return found
+        return self(key)[number]
 
     def done(self, number: int) -> None:
         """Forget the sources whose last code is `number`, now merged."""
@@ -204,7 +216,7 @@ def gathered(number: int, named: list[Outline], said) -> Gathered:
     """Everything the sources say of one code, most trusted first: the registry's entry is the official one."""
     found = Gathered()
     for one in named:
-        what = said(one.key)[number]
+        what = said.of(one.key, number)
         found.formers += [Given(former, one.source) for former in what.formers]
         if what.entry is None:
             continue
@@ -263,6 +275,8 @@ def gather_extras(ordered: list[Outline]) -> Extras:
 def with_extras(code: StatusCode, extras: Extras, named: bool) -> StatusCode:
     """A code with its protocol facts, constants and vendors' meanings; a code only vendors give is named by them."""
     given = extras.facts.get(code.code)
+    if not (given or code.code in extras.meanings or code.code in extras.constants):
+        return code  # nothing to add
     protocol = None
     if given:
         fact, source = given

@@ -183,13 +183,14 @@ def outside_inputs(config: Config, out: Path) -> None:
         raise BuildError(f"--out {out} is inside the cache folder {config.cache}, which holds only what the cache keeps; choose another --out")
 
 
-def run(config: Config, output: Folder, cache: Cache | None = None, progress=None, exiting: bool = False) -> Result:
+def run(config: Config, output: Folder, cache: Cache | None = None, progress=None, exiting: bool = False,
+        inputs: str = "") -> Result:
     """Read and merge everything, then render each file as the output writes it, unless problems forbid writing;
-    `exiting`: the process ends after this run."""
+    `exiting`: the process ends after this run; `inputs`: the fingerprint of the inputs, if made before it began."""
     started = time.perf_counter()
     if output.replaces:
         outside_inputs(config, output.out)
-    inputs = fingerprint(config) if type(output) is Folder and config.cache else ""
+    inputs = (inputs or fingerprint(config)) if type(output) is Folder and config.cache else ""
     with collector_paused(exiting):
         reused = cache is not None
         cache = cache or Cache(config.cache, say)
@@ -236,9 +237,10 @@ class Counted:
             pass
 
 
-def build(config: Config, progress=None, exiting: bool = False) -> Result:
-    """Build the hosted site into config.out; with strict, any problem stops it unwritten."""
-    return run(config, Folder(config.out), progress=progress, exiting=exiting)
+def build(config: Config, progress=None, exiting: bool = False, inputs: str = "") -> Result:
+    """Build the hosted site into config.out; with strict, any problem stops it unwritten; `inputs`: the fingerprint
+    of the inputs, if made before it began."""
+    return run(config, Folder(config.out), progress=progress, exiting=exiting, inputs=inputs)
 
 
 def check(config: Config, progress=None, exiting: bool = False) -> Result:

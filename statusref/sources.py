@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import Cache, cache_key
+from .cache import decode as decode_record
 from .meta import read_meta
 from .model import ClassName, Comparison, Constant, Entry, Fact, FormerName, Meaning, Problem, Source
 from .leads import is_code, parse_lead
@@ -67,7 +68,7 @@ def outline(parsed: Parsed, key: str) -> Outline:
     others = tuple(r for r in parsed.records if not isinstance(r, (Entry, FormerName)))
     covered = tuple(sorted({r.code for r in parsed.records if isinstance(r, (Entry, Fact, Constant, Meaning))}))
     codes = " ".join(f"{code}:{cache_key(repr(what))[:24]}" for code, what in sorted(said.items()))  # 96 bits tell them apart
-    return Outline(key, parsed.source, parsed.problems, parsed.refused, tuple(repeats), codes, others, covered)
+    return Outline(key, with_codes(parsed.source, set(covered)), parsed.problems, parsed.refused, tuple(repeats), codes, others, covered)
 
 
 def said_of_codes(parsed: Parsed) -> tuple[dict[int, Said], list[Problem]]:
@@ -173,7 +174,7 @@ def load_sources(content: Path, cache: Cache | None = None, progress=None, site:
     known = {r.key: cache.lookup("outline", r.key, Outline) for r in documents if r.found.path is not None}
     kept = {key: cache.lookup("parsed", key, Parsed) for key, found in known.items() if found is None}  # asked once:
     todo = deque(r for r in documents if r.key in kept and kept[r.key] is None)  # another build may write it meanwhile
-    documents = [replace(r, data=b"", side=b"") for r in documents]  # only `todo` holds bytes, each until parsed
+    documents = [replace(r, data=b"", side=b"") if r.data or r.side else r for r in documents]  # only `todo` holds bytes
     made = parse_all(todo)
     outlines = []
     for done, read in enumerate(documents, start=1):
@@ -187,11 +188,32 @@ def load_sources(content: Path, cache: Cache | None = None, progress=None, site:
             progress("Reading sources", done, len(documents))
 
     found = {read.key: read.found for read in documents if read.found.path is not None}
+    return unique_ids(outlines), Records(cache, found)
 
-    def records(key: str) -> Parsed:
+
+class Records:
+    """Each source's parse by its outline's key, read back from the cache when asked for, or read and parsed again."""
+
+    def __init__(self, cache: Cache, found: dict[str, Found]):
+        """Parses kept in `cache`, of the documents `found` under each key."""
+        self.cache, self.found = cache, found
+
+    def __call__(self, key: str) -> Parsed:
         """A source's parse: read back from the cache, or read and parsed again."""
-        return cache.get("parsed", key, lambda: parse_read(read_found(found[key])), Parsed)
-    return unique_ids(outlines), records
+        return self.cache.get("parsed", key, lambda: parse_read(read_found(self.found[key])), Parsed)
+
+    def said(self, key: str, number: int) -> Said | None:
+        """What a source says of one code, decoding only its records of that code from the parse kept on disk; None
+        if the parse is not on disk as this program writes it (then it is asked for whole)."""
+        data = self.cache.data("parsed", key)
+        if type(data) is not list or len(data) != 4 or type(data[1]) is not list:
+            return None
+        mine = [r for r in data[1] if type(r) is list and len(r) > 1 and r[0] in ("Entry", "FormerName") and r[1] == number]
+        try:
+            parsed = Parsed(decode_record(data[0], Source), decode_record(mine, tuple[Entry | FormerName, ...]), (), False)
+        except ValueError:
+            return None
+        return said_of_codes(parsed)[0].get(number, Said(None, ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,7 +493,8 @@ def unique_ids(parsed: list[Outline]) -> list[Outline]:
 
 def with_codes(source: Source, codes: set[int]) -> Source:
     """The same source, now knowing which codes it covers."""
-    return replace(source, codes=tuple(sorted(codes)))
+    codes = tuple(sorted(codes))
+    return source if source.codes == codes else replace(source, codes=codes)
 
 
 def one_per_code(parsed: Parsed) -> tuple[dict[int, Entry], list[Problem]]:

@@ -235,8 +235,9 @@ def first_version_site(folder: Path) -> bool:
     return bool(codes) and isinstance(codes, list) and all(isinstance(c, dict) and "url" in c for c in codes)
 
 
-def check_replaceable(out: Path) -> None:
-    """Refuse to replace anything but a missing or empty folder, or a folder this program made."""
+def check_replaceable(out: Path, walk: bool = True) -> None:
+    """Refuse to replace anything but a missing or empty folder, or a folder this program made; unless not `walk`,
+    one that holds a file its last build did not write."""
     if not out.name:
         raise WriteError(f"{out} is the root of the file system: not replacing it")
     if out.is_symlink():
@@ -245,7 +246,7 @@ def check_replaceable(out: Path) -> None:
         raise WriteError(f"{out} is a file, not a folder: not replacing it")
     if out.is_dir() and any(out.iterdir()) and not owned(out):
         raise WriteError(f"{out} holds files this program did not make (no {MARKER}): not replacing it")
-    added = foreign(out) if out.is_dir() else []
+    added = foreign(out) if walk and out.is_dir() else []
     if added:
         listed = first_three([shorten(shown(path), 60) for path in added])
         raise Added(f"{out} holds files the last build did not write ({listed}): "
@@ -354,7 +355,7 @@ def publish(files: list[tuple[str, bytes]], out: Path, say=None, published=None)
     `published()`, if given, runs once the new site is in place and the old one removed, still under the lock.
     """
     out = Path(os.path.abspath(out))
-    check_replaceable(out)
+    check_replaceable(out, walk=False)  # before making a lock beside it; what it holds is walked under the lock
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out, say):
         check_replaceable(out)

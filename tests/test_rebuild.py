@@ -413,3 +413,49 @@ def test_a_source_under_another_content_folder_is_read_as_the_source_it_is_there
     assert build(Config(content=outer / "sub", out=tmp_path / "b", cache=cache)).ok
     assert build(Config(content=outer / "sub", out=tmp_path / "cold", cache=None)).ok
     assert tree_hash(tmp_path / "b") == tree_hash(tmp_path / "cold")
+
+
+def test_a_code_merged_again_decodes_only_its_own_records_of_the_sources_kept(project, monkeypatch):
+    whole = []
+    real = sources.Records.__call__
+    monkeypatch.setattr(sources.Records, "__call__", lambda self, key: whole.append(key) or real(self, key))
+    describe_404_otherwise(project)
+    assert build(project).ok
+    assert len(whole) == 1  # the parse of the edited source, made now; the other sources of 404 by their 404 alone
+
+
+SAYS = ("| Code | Name | Description |\n|---|---|---|\n| 404 | Not Found | Gone. |\n| 404 | | A second text. |\n"
+        "| 410 | Gone | For good. |\n| 410 | Vanished | Other. |\n\n## Former names\n\n| Code | Former phrase | Reference |\n"
+        "|---|---|---|\n| 404 | Missing | RFC 1945 |\n| 302 | Moved Temporarily | RFC 2068 |\n| 404 | Absent | |\n")
+
+
+def test_what_a_kept_parse_says_of_one_code_is_what_the_whole_parse_says(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    parsed = sources.parse_source("a.md", SAYS.encode())
+    cache.put("parsed", "k", parsed)
+    cache.save()
+    records = sources.Records(Cache(tmp_path / "cache"), {})
+    said = sources.said_of_codes(parsed)[0]
+    assert said.keys() == {302, 404, 410} and len(said[404].formers) == 2 and said[404].entry.text == "Gone."
+    assert said[302].entry is None and said[410].entry.name == "Gone"  # its repeat differs: a problem, the first kept
+    assert {number: records.said("k", number) for number in said} == said
+
+
+@pytest.mark.parametrize("shape", [b"[]", b"{}", b'[1, 2, 3, 4]', b'[{}, [["Entry", 404, 1]], [], false]', b"[1, [], [], false]"])
+def test_a_kept_parse_of_another_shape_is_read_whole_and_so_made_again(tmp_path, shape):
+    from statusref.merge import merge
+
+    cache = Cache(tmp_path / "cache")
+    path = tmp_path / "cache" / "parsed" / "k.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(cache.signed(path, shape))
+    assert sources.Records(Cache(tmp_path / "cache"), {}).said("k", 404) is None
+    shutil.copytree(CONTENT, tmp_path / "content")
+    build(Config(content=tmp_path / "content", out=tmp_path / "site", cache=tmp_path / "cache"))
+    for kept in (tmp_path / "cache" / "parsed").iterdir():
+        kept.write_bytes(cache.signed(kept, shape))
+    describe_404_otherwise(Config(content=tmp_path / "content"))
+    outlines, records = sources.load_sources(tmp_path / "content", Cache(tmp_path / "cache"))
+    model = merge(outlines, records, Cache(tmp_path / "cache"))
+    cold = merge(*sources.load_sources(tmp_path / "content"))
+    assert model.codes == cold.codes and dict(model.descriptions) == dict(cold.descriptions)
