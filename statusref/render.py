@@ -5,17 +5,20 @@ import functools
 import hashlib
 import io
 import json
+import marshal
 import os
 import re
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
 
 from jinja2 import (
-    BaseLoader, Environment, StrictUndefined, TemplateNotFound, TemplateRuntimeError, TemplateSyntaxError, select_autoescape,
+    BaseLoader, BytecodeCache, Environment, StrictUndefined, TemplateNotFound, TemplateRuntimeError, TemplateSyntaxError, select_autoescape,
 )
+from jinja2.bccache import Bucket
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
@@ -246,8 +249,9 @@ def read_templates(folder: Path) -> dict[str, bytes | None]:
     return sources
 
 
-def make_env(templates: Path) -> Environment:
-    """The Jinja environment: the templates as read at the start, autoescape on, undefined names are errors."""
+def make_env(templates: Path, elsewhere: bool = False) -> Environment:
+    """The Jinja environment: the templates as read at the start, autoescape on, undefined names are errors; if
+    `elsewhere`, with the templates compiled meanwhile by a child process where a second core can do it."""
     env = Environment(
         loader=Snapshot(templates),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
@@ -257,7 +261,91 @@ def make_env(templates: Path) -> Environment:
     )
     env.globals["words"] = WORDS
     env.filters["shorten"] = shorten
+    if elsewhere and hasattr(os, "memfd_create") and len(os.sched_getaffinity(0)) > 1:
+        env.bytecode_cache = Compiled(env)
     return env
+
+
+@contextmanager
+def environment(templates: Path, elsewhere: bool = False):
+    """The Jinja environment for one build, as `make_env` makes it; a child compiling its templates is waited for
+    at the end, whether the build used them or not."""
+    env = make_env(templates, elsewhere)
+    try:
+        yield env
+    finally:
+        if isinstance(env.bytecode_cache, Compiled):
+            env.bytecode_cache.received()
+
+
+class Compiled(BytecodeCache):
+    """Every template compiled by a child process forked as the build starts, while this one reads and merges the
+    sources. The compiled templates come from that child through a file in memory that has no name, never from a
+    file on disk; each is used only by the environment it was compiled for and only for the very text it was
+    compiled from. A template the child could not compile is compiled here, and its error raised as usual."""
+
+    def __init__(self, env: Environment):
+        """Fork the child that compiles every template of `env`."""
+        self.env, self.codes = env, None
+        self.fd = os.memfd_create("statusref-templates", os.MFD_CLOEXEC)
+        self.pid = os.fork()
+        if self.pid == 0:
+            compile_templates(env, self.fd)
+
+    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
+        """The template compiled from this very text by the child, if it could; else an empty bucket."""
+        bucket = Bucket(environment, name, self.get_source_checksum(source))
+        if environment is self.env:  # an overlay compiles otherwise
+            bucket.code = self.received().get((name, bucket.checksum))
+        return bucket
+
+    def set_bucket(self, bucket: Bucket) -> None:
+        """Nothing is kept: a template compiled here is compiled once per build anyway."""
+
+    def received(self) -> dict:
+        """What the child compiled, by name and checksum of the text; read whole once the child is done."""
+        if self.codes is None:
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:  # waited for already, by whoever ignores or reaps children
+                pass
+            try:
+                self.codes = unpacked(os.pread(self.fd, os.fstat(self.fd).st_size, 0))
+            finally:
+                os.close(self.fd)
+        return self.codes
+
+
+def compile_templates(env: Environment, fd: int):
+    """In the child: compile every template, writing each into the file `fd`, then end the process."""
+    try:
+        with os.fdopen(fd, "wb", closefd=False) as stream:
+            for name in sorted(env.loader.sources):
+                if name.endswith((".html", ".xml")):
+                    try:
+                        source, filename, _ = env.loader.get_source(env, name)
+                        code = marshal.dumps(env.compile(source, name, filename))
+                    except Exception:  # noqa: BLE001 - compiled again where its error is raised
+                        continue
+                    head = f"{name}\0{hashlib.sha1(source.encode('utf-8')).hexdigest()}".encode("utf-8")
+                    stream.write(len(head).to_bytes(4, "big") + head + len(code).to_bytes(8, "big") + code)
+    finally:
+        os._exit(0)
+
+
+def unpacked(data: bytes) -> dict:
+    """The templates a child compiled, by name and checksum; a last one cut short is left out."""
+    codes, at = {}, 0
+    while at + 4 <= len(data):
+        size = int.from_bytes(data[at:at + 4], "big")
+        head, at = data[at + 4:at + 4 + size], at + 4 + size
+        length = int.from_bytes(data[at:at + 8], "big")
+        if at + 8 + length > len(data):
+            break
+        name, _, checksum = head.decode("utf-8").partition("\0")
+        codes[name, checksum] = marshal.loads(data[at + 8:at + 8 + length])
+        at += 8 + length
+    return codes
 
 
 def describe(model: Model, urls: Urls, cache: Cache) -> tuple[dict, dict, list[Problem]]:
@@ -374,15 +462,15 @@ def related(code: int, mentions: dict, known, by: dict) -> list[int]:
     return sorted(n for n in found if n in known and n != code)
 
 
-def render_site(model: Model, urls: Urls, settings: Settings, cache: Cache | None = None, progress=None, last=None):
+def render_site(model: Model, urls: Urls, settings: Settings, cache: Cache | None = None, progress=None, last=None, env=None):
     """Every file of the site, rendered one by one as it is asked for, in a stable order; the problems of the markup;
     and the record of the pages, filled in as they are made.
 
     The problems are known at once; the files are not held in memory, so that each can be written as it is made.
     Given `last`, the record of the pages the last build wrote, a page whose data has not changed is not rendered:
-    it is Kept, to be linked from the last site.
+    it is Kept, to be linked from the last site. `env`: the Jinja environment, if made as the build started.
     """
-    env = make_env(settings.templates)
+    env = env or make_env(settings.templates)
     html, mentions, problems = describe(model, urls, cache or Cache())
     page = Pager(env, urls, model, settings, last)
     return site_files(page, model, urls, settings, html, mentions, progress), problems, page.record

@@ -17,7 +17,7 @@ from .config import Config
 from .fresh import fingerprint, remember, site_folder
 from .merge import merge
 from .model import Model, Problem
-from .render import Settings, render_site, walk
+from .render import Settings, environment, render_site, walk
 from .sources import load_sources, within
 from .urls import Urls
 from .writer import publish, write_bundle, zip_bytes
@@ -191,14 +191,15 @@ def run(config: Config, output: Folder, cache: Cache | None = None, progress=Non
     if output.replaces:
         outside_inputs(config, output.out)
     inputs = (inputs or fingerprint(config)) if type(output) is Folder and config.cache else ""
-    with collector_paused(exiting):
+    given = settings(config)
+    with collector_paused(exiting), environment(given.templates, elsewhere=exiting) as env:  # compiled meanwhile
         reused = cache is not None
         cache = cache or Cache(config.cache, say)
         model = load_model(config, cache, progress)
         cache.save(reused, ("seen", "parsed", "outline", "code"))  # each store saved once all of it is made, held on only for a later build
         urls = Urls(config.base_url, output.offline)
         last = cache.pages if output.replaces else None  # only a site folder has a last site to link pages from
-        rendered, found, record = render_site(model, urls, settings(config), cache, progress, last)
+        rendered, found, record = render_site(model, urls, given, cache, progress, last, env)
         problems = tuple(sorted(model.problems + tuple(found), key=lambda p: (p.path, p.line, p.message)))
         ok = output.wanted(problems, config.strict)
         files = Counted(rendered)

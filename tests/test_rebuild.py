@@ -459,3 +459,76 @@ def test_a_kept_parse_of_another_shape_is_read_whole_and_so_made_again(tmp_path,
     model = merge(outlines, records, Cache(tmp_path / "cache"))
     cold = merge(*sources.load_sources(tmp_path / "content"))
     assert model.codes == cold.codes and dict(model.descriptions) == dict(cold.descriptions)
+
+
+@pytest.fixture
+def forks(monkeypatch):
+    """The children forked from here on, and the templates this process compiles."""
+    import gc
+
+    from jinja2 import Environment
+
+    seen = {"children": [], "compiled": []}
+    fork, compile_ = os.fork, Environment.compile
+
+    def forking():
+        pid = fork()
+        if pid:
+            seen["children"].append(pid)
+        return pid
+    monkeypatch.setattr(os, "fork", forking)
+    monkeypatch.setattr(Environment, "compile", lambda self, source, name=None, *rest, **named: seen["compiled"].append(name)
+                        or compile_(self, source, name, *rest, **named))
+    yield seen
+    gc.unfreeze()  # what a build that ends its process froze
+
+
+def test_a_build_that_ends_its_process_has_a_child_compile_the_templates(project, tmp_path, forks):
+    from statusref.site import check
+
+    edit(project.content / "iana-registry.md", "| 404 | Not Found |", "| 404 | Not There |")
+    assert build(project, exiting=True).ok
+    assert len(forks["children"]) == 1 and forks["compiled"] == []  # each template as the child compiled it
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks["children"][0], os.WNOHANG)  # the child was waited for
+    assert build(Config(**{**project.__dict__, "out": tmp_path / "cold", "cache": None})).ok
+    assert tree_hash(project.out) == tree_hash(tmp_path / "cold")
+    forks["compiled"].clear()  # the cold build compiled its own
+    assert check(project, exiting=True).problems  # the names now differ: warnings, and every page rendered all the same
+    assert len(forks["children"]) == 2 and forks["compiled"] == []
+
+
+def test_a_template_changed_since_the_child_compiled_it_is_compiled_here(project, forks, monkeypatch):
+    real = render.compile_templates
+
+    def late(env, fd):
+        """The child compiles code.html from other text than the build renders."""
+        env.loader.sources["code.html"] = env.loader.sources["code.html"] + b"\n"
+        real(env, fd)
+    monkeypatch.setattr(render, "compile_templates", late)
+    describe_404_otherwise(project)
+    assert build(project, exiting=True).ok
+    assert forks["compiled"] == ["code.html"] and len(forks["children"]) == 1
+
+
+def test_with_one_core_or_for_a_library_caller_no_child_is_forked(project, forks, monkeypatch):
+    describe_404_otherwise(project)
+    assert build(project).ok
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    edit(project.content / "status-table.md", "is not on this server", "is not here")
+    assert build(project, exiting=True).ok
+    assert forks["children"] == [] and "code.html" in forks["compiled"]
+
+
+def test_templates_a_child_left_cut_short_are_those_it_finished():
+    from statusref.render import unpacked
+
+    def entry(name, code):
+        head = f"{name}\0abc".encode()
+        data = __import__("marshal").dumps(compile(code, name, "exec"))
+        return len(head).to_bytes(4, "big") + head + len(data).to_bytes(8, "big") + data
+    whole = entry("a.html", "x = 1") + entry("b.html", "y = 2")
+    assert set(unpacked(whole)) == {("a.html", "abc"), ("b.html", "abc")}
+    for cut in (1, 5, 20, len(whole) - len(entry("b.html", "y = 2")) + 3):
+        assert set(unpacked(whole[:-cut] if cut < len(whole) else b"")) <= {("a.html", "abc")}
+    assert set(unpacked(whole[:len(entry("a.html", "x = 1"))])) == {("a.html", "abc")}
