@@ -22,6 +22,7 @@ from jinja2.bccache import Bucket
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
+from . import sources
 from .cache import Cache, cache_key
 from .markup import render_description
 from .model import Compared, Constant, Description, Model, Problem, Source, StatusClass, StatusCode
@@ -261,7 +262,7 @@ def make_env(templates: Path, elsewhere: bool = False) -> Environment:
     )
     env.globals["words"] = WORDS
     env.filters["shorten"] = shorten
-    if elsewhere and hasattr(os, "memfd_create") and len(os.sched_getaffinity(0)) > 1:
+    if elsewhere and hasattr(os, "memfd_create") and sources.can_fork() and len(os.sched_getaffinity(0)) > 1:
         env.bytecode_cache = Compiled(env)
     return env
 

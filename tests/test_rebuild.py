@@ -470,6 +470,7 @@ def forks(monkeypatch):
 
     seen = {"children": [], "compiled": []}
     fork, compile_ = os.fork, Environment.compile
+    monkeypatch.setattr(sources, "can_fork", lambda: True)  # whatever threads earlier tests left running
 
     def forking():
         pid = fork()
@@ -511,10 +512,16 @@ def test_a_template_changed_since_the_child_compiled_it_is_compiled_here(project
     assert forks["compiled"] == ["code.html"] and len(forks["children"]) == 1
 
 
-def test_with_one_core_or_for_a_library_caller_no_child_is_forked(project, forks, monkeypatch):
+@pytest.mark.parametrize("alone", ["one core", "another thread"])
+def test_with_one_core_another_thread_or_for_a_library_caller_no_child_is_forked(project, forks, monkeypatch, alone):
     describe_404_otherwise(project)
     assert build(project).ok
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert forks["children"] == [] and forks["compiled"]
+    if alone == "one core":
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    else:
+        monkeypatch.setattr(sources, "can_fork", lambda: False)
+    forks["compiled"].clear()
     edit(project.content / "status-table.md", "is not on this server", "is not here")
     assert build(project, exiting=True).ok
     assert forks["children"] == [] and "code.html" in forks["compiled"]
