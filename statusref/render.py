@@ -8,6 +8,7 @@ import json
 import marshal
 import os
 import re
+import signal
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 from jinja2 import (
     BaseLoader, BytecodeCache, Environment, StrictUndefined, TemplateNotFound, TemplateRuntimeError, TemplateSyntaxError, select_autoescape,
 )
+from jinja2 import meta
 from jinja2.bccache import Bucket
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
@@ -43,6 +45,7 @@ C0_BYTES = {  # the same in a page's UTF-8 bytes, C1 aside; an HTML page may car
 }
 C1_BYTES = re.compile(b"\xc2[\x80-\x9f]")
 PAGE_CONTROLS = {kind: re.compile(b"[" + re.escape(c0) + b"]|" + C1_BYTES.pattern) for kind, c0 in C0_BYTES.items()}
+PAGE_TEMPLATES = ("index.html", "class.html", "code.html", "compare.html", "sources.html", "404.html", "sitemap.xml")
 PLAIN = {str, int, bool, float, type(None)}  # values a repr tells apart fully and quickly
 API_VERSION = 2  # 2: protocol facts, constants, vendors' meanings and comparisons
 WORD = re.compile("[a-z]{4,}")
@@ -262,39 +265,54 @@ def make_env(templates: Path, elsewhere: bool = False) -> Environment:
     )
     env.globals["words"] = WORDS
     env.filters["shorten"] = shorten
-    if elsewhere and hasattr(os, "memfd_create") and sources.can_fork() and len(os.sched_getaffinity(0)) > 1:
-        env.bytecode_cache = Compiled(env)
+    if elsewhere and may_fork():
+        try:
+            env.bytecode_cache = Compiled(env)
+        except OSError:  # no child can be made here: the templates are compiled as they are needed
+            pass
     return env
+
+
+def may_fork() -> bool:
+    """Whether a child may compile the templates: a second core, a file in memory for it to fill, a process with no
+    other thread, and children that are this process's to wait for."""
+    return (hasattr(os, "memfd_create") and sources.can_fork() and len(os.sched_getaffinity(0)) > 1
+            and signal.getsignal(signal.SIGCHLD) is not signal.SIG_IGN)
 
 
 @contextmanager
 def environment(templates: Path, elsewhere: bool = False):
-    """The Jinja environment for one build, as `make_env` makes it; a child compiling its templates is waited for
-    at the end, whether the build used them or not."""
+    """The Jinja environment for one build, as `make_env` makes it; a child compiling its templates is ended with
+    the build, if the build did not wait for it."""
     env = make_env(templates, elsewhere)
     try:
         yield env
     finally:
         if isinstance(env.bytecode_cache, Compiled):
-            env.bytecode_cache.received()
+            env.bytecode_cache.end()
 
 
 class Compiled(BytecodeCache):
-    """Every template compiled by a child process forked as the build starts, while this one reads and merges the
-    sources. The compiled templates come from that child through a file in memory that has no name, never from a
-    file on disk; each is used only by the environment it was compiled for and only for the very text it was
-    compiled from. A template the child could not compile is compiled here, and its error raised as usual."""
+    """The templates pages are rendered from, and those they use, compiled by a child process forked as the build
+    starts, while this one reads and merges the sources. They come from that child through a file in memory that
+    has no name, never from a file on disk; each is used only by the environment it was compiled for and only for
+    the very text it was compiled from. A template the child did not compile is compiled here, and its error
+    raised as usual."""
 
     def __init__(self, env: Environment):
-        """Fork the child that compiles every template of `env`."""
+        """Fork the child that compiles the templates of `env`; OSError if it cannot be made."""
         self.env, self.codes = env, None
         self.fd = os.memfd_create("statusref-templates", os.MFD_CLOEXEC)
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(self.fd)
+            raise
         if self.pid == 0:
             compile_templates(env, self.fd)
 
     def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
-        """The template compiled from this very text by the child, if it could; else an empty bucket."""
+        """The template compiled from this very text by the child, if it did; else an empty bucket."""
         bucket = Bucket(environment, name, self.get_source_checksum(source))
         if environment is self.env:  # an overlay compiles otherwise
             bucket.code = self.received().get((name, bucket.checksum))
@@ -304,32 +322,55 @@ class Compiled(BytecodeCache):
         """Nothing is kept: a template compiled here is compiled once per build anyway."""
 
     def received(self) -> dict:
-        """What the child compiled, by name and checksum of the text; read whole once the child is done."""
+        """What the child compiled, by name and checksum of the text, read once the child is done; asked once."""
         if self.codes is None:
+            self.codes = {}
             try:
                 os.waitpid(self.pid, 0)
-            except ChildProcessError:  # waited for already, by whoever ignores or reaps children
-                pass
-            try:
+                self.pid = 0  # waited for: its number may be another process's from now on
                 self.codes = unpacked(os.pread(self.fd, os.fstat(self.fd).st_size, 0))
             finally:
-                os.close(self.fd)
+                self.end()
         return self.codes
+
+    def end(self) -> None:
+        """Stop the child if it is still at work, as the build ends without waiting for it, and let go of its file."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):  # waited for already, by a handler of the caller's
+                pass
+            self.pid = 0
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 def compile_templates(env: Environment, fd: int):
-    """In the child: compile every template, writing each into the file `fd`, then end the process."""
+    """In the child: compile the templates pages are rendered from and those they use, writing each into the file
+    `fd`, then end the process; sooner if the build that forked it is gone. It writes nothing to the terminal."""
+    parent = os.getppid()
     try:
+        quiet = os.open(os.devnull, os.O_RDWR)
+        for standard in (0, 1, 2):
+            os.dup2(quiet, standard)
         with os.fdopen(fd, "wb", closefd=False) as stream:
-            for name in sorted(env.loader.sources):
-                if name.endswith((".html", ".xml")):
-                    try:
-                        source, filename, _ = env.loader.get_source(env, name)
-                        code = marshal.dumps(env.compile(source, name, filename))
-                    except Exception:  # noqa: BLE001 - compiled again where its error is raised
-                        continue
-                    head = f"{name}\0{hashlib.sha1(source.encode('utf-8')).hexdigest()}".encode("utf-8")
-                    stream.write(len(head).to_bytes(4, "big") + head + len(code).to_bytes(8, "big") + code)
+            pending, done = list(PAGE_TEMPLATES), set()
+            while pending and os.getppid() == parent:
+                name = pending.pop(0)
+                if name in done:
+                    continue
+                done.add(name)
+                try:
+                    source, filename, _ = env.loader.get_source(env, name)
+                    tree = env.parse(source, name, filename)
+                    pending += [used for used in meta.find_referenced_templates(tree) if used]  # None: named at run time
+                    code = marshal.dumps(env.compile(tree, name, filename))
+                except Exception:  # noqa: BLE001 - compiled again where its error is raised
+                    continue
+                head = f"{name}\0{hashlib.sha1(source.encode('utf-8')).hexdigest()}".encode("utf-8")
+                stream.write(len(head).to_bytes(4, "big") + head + len(code).to_bytes(8, "big") + code)
     finally:
         os._exit(0)
 
@@ -676,10 +717,13 @@ def compare_context(model: Model, compared: Compared, html: dict) -> dict:
 
 
 def sources_facts(model: Model, html: dict) -> list[tuple]:
-    """All the sources page reads of each code: its number and title, the sources that describe it, and its former
-    and other names."""
-    return [(code.code, code.title, html[code.code].sources + tuple(m.description.source for m in code.meanings),
-             tuple(n for n in code.names if n.kind in ("former", "other"))) for code in model.codes]
+    """All the sources page reads of each code: its number, the sources that describe it, its former and other
+    names, and, if it has any, the code itself, which the page shows beside them."""
+    facts = []
+    for code in model.codes:
+        names = tuple(n for n in code.names if n.kind in ("former", "other"))
+        facts.append((code.code, html[code.code].sources + tuple(m.description.source for m in code.meanings), names, names and code))
+    return facts
 
 
 def sources_context(model: Model, facts: list[tuple]) -> dict:
@@ -687,13 +731,13 @@ def sources_context(model: Model, facts: list[tuple]) -> dict:
     each gives and where it differs."""
     described = {s.id: set() for s in model.sources}
     differs = {s.id: [] for s in model.sources}
-    for number, title, describing, names in facts:
+    for number, describing, names, code in facts:
         for source in describing:
             described[source].add(number)
         for name in names:
             for source in name.sources:
                 if not model.source(source).registry:
-                    differs[source].append(((number, title), name))
+                    differs[source].append((code, name))
     order = sorted(model.sources, key=lambda s: (not s.registry, -s.trust, s.path))
     listed = [(s, sorted(described[s.id]), [n for n in s.codes if n not in described[s.id]], differs[s.id]) for s in order]
     return {"listed": listed, "roles": {s.id: role_line(s) for s in model.sources if s.role in WORDS["role"]},

@@ -5,7 +5,7 @@ import os
 import stat
 import sys
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .cache import Cache, cache_key
@@ -191,6 +191,16 @@ def load_sources(content: Path, cache: Cache | None = None, progress=None, site:
     return unique_ids(outlines), Records(cache, found)
 
 
+RECORD_FIELDS = {kind.__name__: len(fields(kind)) for kind in (Entry, FormerName, ClassName, Fact, Constant, Meaning, Comparison)}
+
+
+def plain_record(record) -> bool:
+    """Whether kept JSON data is shaped as a record of a parse is written: a list of its class's name and its
+    fields, a code's records led by the code as a number."""
+    return (type(record) is list and len(record) > 1 and type(record[0]) is str and record[0] in RECORD_FIELDS
+            and len(record) == RECORD_FIELDS[record[0]] + 1 and (record[0] not in ("Entry", "FormerName") or type(record[1]) is int))
+
+
 class Records:
     """Each source's parse by its outline's key, read back from the cache when asked for, or read and parsed again."""
 
@@ -206,9 +216,9 @@ class Records:
         """What a source says of one code, decoding only its records of that code from the parse kept on disk; None
         if the parse is not on disk as this program writes it (then it is asked for whole)."""
         data = self.cache.data("parsed", key)
-        if type(data) is not list or len(data) != 4 or type(data[1]) is not list:
+        if type(data) is not list or len(data) != 4 or type(data[1]) is not list or not all(map(plain_record, data[1])):
             return None
-        mine = [r for r in data[1] if type(r) is list and len(r) > 1 and r[0] in ("Entry", "FormerName") and r[1] == number]
+        mine = [r for r in data[1] if r[0] in ("Entry", "FormerName") and r[1] == number]
         try:
             parsed = Parsed(decode_record(data[0], Source), decode_record(mine, tuple[Entry | FormerName, ...]), (), False)
         except ValueError:

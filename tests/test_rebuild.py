@@ -539,3 +539,95 @@ def test_templates_a_child_left_cut_short_are_those_it_finished():
     for cut in (1, 5, 20, len(whole) - len(entry("b.html", "y = 2")) + 3):
         assert set(unpacked(whole[:-cut] if cut < len(whole) else b"")) <= {("a.html", "abc")}
     assert set(unpacked(whole[:len(entry("a.html", "x = 1"))])) == {("a.html", "abc")}
+
+
+@pytest.mark.parametrize("spoil", ["a code as text", "a tag unknown", "a record not a list", "a record cut short", "a tag not text"])
+def test_a_kept_parse_with_a_record_of_another_shape_is_read_whole_and_so_made_again(project, tmp_path, spoil):
+    import json
+
+    from statusref.sources import Records
+
+    cache = Cache(project.cache)
+    kept = [path for path in sorted((project.cache / "parsed").iterdir()) if b'["Entry",404,' in cache.body(path)]
+    assert len(kept) > 3
+    for path in kept:
+        data = json.loads(cache.body(path))
+        first = next(n for n, r in enumerate(data[1]) if r[0] == "Entry")
+        data[1][first] = {"a code as text": [*data[1][first][:1], str(data[1][first][1]), *data[1][first][2:]],
+                          "a tag unknown": ["Entrance", *data[1][first][1:]], "a record not a list": 7,
+                          "a record cut short": data[1][first][:3], "a tag not text": [[1], 2]}[spoil]
+        path.write_bytes(cache.signed(path, json.dumps(data).encode()))
+    records = Records(Cache(project.cache), {})
+    assert all(records.said(path.stem, 404) is None for path in kept)
+    describe_404_otherwise(project)
+    assert build(project).ok
+    assert build(Config(**{**project.__dict__, "out": tmp_path / "cold", "cache": None})).ok
+    assert tree_hash(project.out) == tree_hash(tmp_path / "cold")
+
+
+@pytest.mark.parametrize("failing", ["memfd_create", "fork"])
+def test_a_child_that_cannot_be_made_leaves_the_templates_to_the_build(project, forks, monkeypatch, failing):
+    import errno
+
+    opened = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, failing, lambda *args: (_ for _ in ()).throw(OSError(errno.EAGAIN, "Resource temporarily unavailable")))
+    describe_404_otherwise(project)
+    assert build(project, exiting=True).ok
+    assert forks["children"] == [] and "code.html" in forks["compiled"]
+    assert len(os.listdir("/proc/self/fd")) == opened  # no memory file left open
+
+
+def test_the_child_compiles_only_the_templates_pages_use_and_says_nothing(project, forks, monkeypatch):
+    (project.templates / "unused.html").write_text("{% if %}")
+    (project.templates / "notes.txt").write_text("{{ x }}")
+    taken, real = [], render.unpacked
+    monkeypatch.setattr(render, "unpacked", lambda data: taken.append(real(data)) or taken[-1])
+    ready, go = os.pipe(), os.pipe()
+    find = render.meta.find_referenced_templates
+
+    def held(tree):
+        """In the child: say it is at work, then wait until the test has looked at it."""
+        os.write(ready[1], b".")
+        os.read(go[0], 1)
+        return find(tree)
+    monkeypatch.setattr(render.meta, "find_referenced_templates", held)
+    env = render.make_env(project.templates, elsewhere=True)
+    try:
+        os.read(ready[0], 1)
+        child = forks["children"][0]
+        assert [os.readlink(f"/proc/{child}/fd/{n}") for n in (0, 1, 2)] == [os.devnull] * 3
+    finally:
+        os.write(go[1], b"x" * 64)
+    env.get_template("index.html")
+    names = {name for name, _ in taken[0]}
+    assert {"index.html", "base.html", "_macros.html", "code.html", "sitemap.xml"} <= names
+    assert not names & {"unused.html", "notes.txt"} and forks["compiled"] == []
+    for end in (*ready, *go):
+        os.close(end)
+
+
+def test_a_build_that_stops_before_rendering_ends_its_child(project, forks):
+    shutil.rmtree(project.content)
+    with pytest.raises(BuildError):
+        build(project, exiting=True)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks["children"][0], os.WNOHANG)
+
+
+def test_an_interrupted_wait_for_the_child_ends_it_and_is_not_repeated(project, forks, monkeypatch):
+    env = render.make_env(project.templates, elsewhere=True)
+    compiled, real, calls = env.bytecode_cache, os.waitpid, []
+
+    def interrupted(pid, flags):
+        """Ctrl-C as the build first waits."""
+        calls.append(pid)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return real(pid, flags)
+    monkeypatch.setattr(os, "waitpid", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        env.get_template("index.html")
+    assert compiled.received() == {} and (compiled.pid, compiled.fd) == (0, -1) and len(calls) == 2
+    monkeypatch.setattr(os, "waitpid", real)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks["children"][0], os.WNOHANG)
