@@ -1,6 +1,8 @@
 """Rendering the model into site files, each made as it is asked for, and the problems of the markup."""
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import functools
 import hashlib
 import io
@@ -296,13 +298,15 @@ class Compiled(BytecodeCache):
     """The templates pages are rendered from, and those they use, compiled by a child process forked as the build
     starts, while this one reads and merges the sources. They come from that child through a file in memory that
     has no name, never from a file on disk; each is used only by the environment it was compiled for and only for
-    the very text it was compiled from. A template the child did not compile is compiled here, and its error
-    raised as usual."""
+    the very text it was compiled from. The build never waits for the child: a template it has not finished when
+    the build needs it is compiled here, and its error, if any, raised as usual."""
 
     def __init__(self, env: Environment):
         """Fork the child that compiles the templates of `env`; OSError if it cannot be made."""
-        self.env, self.codes = env, None
-        self.fd = os.memfd_create("statusref-templates", os.MFD_CLOEXEC)
+        self.env, self.codes, self.size = env, {}, 0
+        made = os.memfd_create("statusref-templates", os.MFD_CLOEXEC)
+        self.fd = fcntl.fcntl(made, fcntl.F_DUPFD_CLOEXEC, 3)  # above the standard streams, which the child closes
+        os.close(made)
         try:
             self.pid = os.fork()
         except OSError:
@@ -312,7 +316,7 @@ class Compiled(BytecodeCache):
             compile_templates(env, self.fd)
 
     def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
-        """The template compiled from this very text by the child, if it did; else an empty bucket."""
+        """The template compiled from this very text by the child, if it has; else an empty bucket."""
         bucket = Bucket(environment, name, self.get_source_checksum(source))
         if environment is self.env:  # an overlay compiles otherwise
             bucket.code = self.received().get((name, bucket.checksum))
@@ -322,19 +326,15 @@ class Compiled(BytecodeCache):
         """Nothing is kept: a template compiled here is compiled once per build anyway."""
 
     def received(self) -> dict:
-        """What the child compiled, by name and checksum of the text, read once the child is done; asked once."""
-        if self.codes is None:
-            self.codes = {}
-            try:
-                os.waitpid(self.pid, 0)
-                self.pid = 0  # waited for: its number may be another process's from now on
-                self.codes = unpacked(os.pread(self.fd, os.fstat(self.fd).st_size, 0))
-            finally:
-                self.end()
+        """What the child has compiled so far, by name and checksum of the text: each template it has written whole."""
+        if self.fd >= 0:
+            size = os.fstat(self.fd).st_size
+            if size != self.size:
+                self.size, self.codes = size, unpacked(os.pread(self.fd, size, 0))
         return self.codes
 
     def end(self) -> None:
-        """Stop the child if it is still at work, as the build ends without waiting for it, and let go of its file."""
+        """Stop the child if it is still at work, as the build ends, and let go of its file."""
         if self.pid:
             try:
                 os.kill(self.pid, signal.SIGKILL)
@@ -348,16 +348,20 @@ class Compiled(BytecodeCache):
 
 
 def compile_templates(env: Environment, fd: int):
-    """In the child: compile the templates pages are rendered from and those they use, writing each into the file
-    `fd`, then end the process; sooner if the build that forked it is gone. It writes nothing to the terminal."""
+    """In the child: compile the templates pages are rendered from and those they use, in the order pages need them,
+    writing each into the file `fd`, then end the process. It holds none of the caller's files, writes nothing to
+    the terminal and ends with the build that forked it."""
     parent = os.getppid()
     try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG, killed when the build ends
         quiet = os.open(os.devnull, os.O_RDWR)
         for standard in (0, 1, 2):
             os.dup2(quiet, standard)
-        with os.fdopen(fd, "wb", closefd=False) as stream:
+        os.closerange(3, fd)
+        os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
+        with os.fdopen(fd, "wb", buffering=0, closefd=False) as stream:
             pending, done = list(PAGE_TEMPLATES), set()
-            while pending and os.getppid() == parent:
+            while pending and os.getppid() == parent:  # the build gone before it could be told apart
                 name = pending.pop(0)
                 if name in done:
                     continue
@@ -365,7 +369,7 @@ def compile_templates(env: Environment, fd: int):
                 try:
                     source, filename, _ = env.loader.get_source(env, name)
                     tree = env.parse(source, name, filename)
-                    pending += [used for used in meta.find_referenced_templates(tree) if used]  # None: named at run time
+                    pending[:0] = [used for used in meta.find_referenced_templates(tree) if used]  # None: named at run time
                     code = marshal.dumps(env.compile(tree, name, filename))
                 except Exception:  # noqa: BLE001 - compiled again where its error is raised
                     continue

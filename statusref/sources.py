@@ -209,8 +209,15 @@ class Records:
         self.cache, self.found = cache, found
 
     def __call__(self, key: str) -> Parsed:
-        """A source's parse: read back from the cache, or read and parsed again."""
-        return self.cache.get("parsed", key, lambda: parse_read(read_found(self.found[key])), Parsed)
+        """A source's parse: read back from the cache, or read and parsed again; kept again only if the document
+        still holds the bytes the key was made of (one edited meanwhile is built again by the next build)."""
+        found = self.cache.lookup("parsed", key, Parsed)
+        if found is None:
+            read = read_found(self.found[key])
+            found = parse_read(read)
+            if read.key == key:
+                self.cache.put("parsed", key, found)
+        return found
 
     def said(self, key: str, number: int) -> Said | None:
         """What a source says of one code, decoding only its records of that code from the parse kept on disk; None

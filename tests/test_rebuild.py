@@ -484,7 +484,21 @@ def forks(monkeypatch):
     gc.unfreeze()  # what a build that ends its process froze
 
 
-def test_a_build_that_ends_its_process_has_a_child_compile_the_templates(project, tmp_path, forks):
+@pytest.fixture
+def settled(monkeypatch):
+    """Builds that let their template child finish before they first need a template, as a build of many sources
+    finds it; a build never waits for it itself."""
+    real = render.Compiled.received
+
+    def finished(self):
+        if self.pid:
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+        return real(self)
+    monkeypatch.setattr(render.Compiled, "received", finished)
+
+
+def test_a_build_that_ends_its_process_has_a_child_compile_the_templates(project, tmp_path, forks, settled):
     from statusref.site import check
 
     edit(project.content / "iana-registry.md", "| 404 | Not Found |", "| 404 | Not There |")
@@ -499,7 +513,7 @@ def test_a_build_that_ends_its_process_has_a_child_compile_the_templates(project
     assert len(forks["children"]) == 2 and forks["compiled"] == []
 
 
-def test_a_template_changed_since_the_child_compiled_it_is_compiled_here(project, forks, monkeypatch):
+def test_a_template_changed_since_the_child_compiled_it_is_compiled_here(project, forks, settled, monkeypatch):
     real = render.compile_templates
 
     def late(env, fd):
@@ -577,57 +591,57 @@ def test_a_child_that_cannot_be_made_leaves_the_templates_to_the_build(project, 
     assert len(os.listdir("/proc/self/fd")) == opened  # no memory file left open
 
 
-def test_the_child_compiles_only_the_templates_pages_use_and_says_nothing(project, forks, monkeypatch):
+def test_the_child_compiles_only_the_templates_pages_use(project, forks, settled, monkeypatch):
     (project.templates / "unused.html").write_text("{% if %}")
     (project.templates / "notes.txt").write_text("{{ x }}")
     taken, real = [], render.unpacked
     monkeypatch.setattr(render, "unpacked", lambda data: taken.append(real(data)) or taken[-1])
-    ready, go = os.pipe(), os.pipe()
-    find = render.meta.find_referenced_templates
-
-    def held(tree):
-        """In the child: say it is at work, then wait until the test has looked at it."""
-        os.write(ready[1], b".")
-        os.read(go[0], 1)
-        return find(tree)
-    monkeypatch.setattr(render.meta, "find_referenced_templates", held)
     env = render.make_env(project.templates, elsewhere=True)
-    try:
-        os.read(ready[0], 1)
-        child = forks["children"][0]
-        assert [os.readlink(f"/proc/{child}/fd/{n}") for n in (0, 1, 2)] == [os.devnull] * 3
-    finally:
-        os.write(go[1], b"x" * 64)
     env.get_template("index.html")
     names = {name for name, _ in taken[0]}
     assert {"index.html", "base.html", "_macros.html", "code.html", "sitemap.xml"} <= names
     assert not names & {"unused.html", "notes.txt"} and forks["compiled"] == []
-    for end in (*ready, *go):
-        os.close(end)
+    env.bytecode_cache.end()
+
+
+def test_a_build_does_not_wait_for_a_slow_child_which_holds_nothing_of_its_callers_and_ends_with_it(project, forks, monkeypatch):
+    import time
+
+    monkeypatch.setattr(render.meta, "find_referenced_templates", lambda tree: time.sleep(600))  # a template slow to compile
+    read, write = os.pipe()  # a file of the caller's, which the child must not hold
+    with render.environment(project.templates, elsewhere=True) as env:
+        compiled, child = env.bytecode_cache, forks["children"][0]
+        held = lambda: {os.readlink(f"/proc/{child}/fd/{n}") for n in os.listdir(f"/proc/{child}/fd")}  # noqa: E731
+        deadline = time.monotonic() + 60
+        while f"pipe:[{os.fstat(read).st_ino}]" in held() and time.monotonic() < deadline:
+            time.sleep(0.02)  # until the child has let go of what it was born with; a failure after a minute
+        assert held() - {os.devnull} == {os.readlink(f"/proc/self/fd/{compiled.fd}")}  # its memory file alone
+        assert compiled.fd > 2
+        env.get_template("code.html")  # compiled here: the child has not finished it
+        assert "code.html" in forks["compiled"]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)  # ended with the build
+    os.close(read)
+    os.close(write)
+
+
+def test_the_childs_memory_file_stays_clear_of_closed_standard_streams(project, forks, settled):
+    kept = os.dup(0)
+    os.close(0)
+    try:
+        env = render.make_env(project.templates, elsewhere=True)
+    finally:
+        os.dup2(kept, 0)
+        os.close(kept)
+    assert env.bytecode_cache.fd > 2
+    env.get_template("code.html")
+    assert forks["compiled"] == []  # the child's templates reached the build
+    env.bytecode_cache.end()
 
 
 def test_a_build_that_stops_before_rendering_ends_its_child(project, forks):
     shutil.rmtree(project.content)
     with pytest.raises(BuildError):
         build(project, exiting=True)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(forks["children"][0], os.WNOHANG)
-
-
-def test_an_interrupted_wait_for_the_child_ends_it_and_is_not_repeated(project, forks, monkeypatch):
-    env = render.make_env(project.templates, elsewhere=True)
-    compiled, real, calls = env.bytecode_cache, os.waitpid, []
-
-    def interrupted(pid, flags):
-        """Ctrl-C as the build first waits."""
-        calls.append(pid)
-        if len(calls) == 1:
-            raise KeyboardInterrupt
-        return real(pid, flags)
-    monkeypatch.setattr(os, "waitpid", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        env.get_template("index.html")
-    assert compiled.received() == {} and (compiled.pid, compiled.fd) == (0, -1) and len(calls) == 2
-    monkeypatch.setattr(os, "waitpid", real)
     with pytest.raises(ChildProcessError):
         os.waitpid(forks["children"][0], os.WNOHANG)
