@@ -645,3 +645,26 @@ def test_a_build_that_stops_before_rendering_ends_its_child(project, forks):
         build(project, exiting=True)
     with pytest.raises(ChildProcessError):
         os.waitpid(forks["children"][0], os.WNOHANG)
+
+
+def test_a_parse_read_again_after_its_document_changed_is_not_kept_under_its_old_key(project, tmp_path, monkeypatch):
+    from statusref.sources import Seen
+
+    old = Cache(project.cache).lookup("seen", sources.shown(str(project.content / "wiki-table.md")), Seen).key
+    for kept in (project.cache / "parsed").iterdir():
+        kept.unlink()
+    real = sources.read_found
+
+    def edited_meanwhile(found):
+        """The wiki table is edited just as the merge reads it again."""
+        if found.rel == "wiki-table.md":
+            edit(found.path, "|Not Found|The requested", "|Not Found|Now the requested")
+        return real(found)
+    monkeypatch.setattr(sources, "read_found", edited_meanwhile)
+    describe_404_otherwise(project)
+    assert build(project).ok
+    assert not (project.cache / "parsed" / f"{old}.json").exists()
+    monkeypatch.setattr(sources, "read_found", real)
+    assert build(project).ok
+    assert build(Config(**{**project.__dict__, "out": tmp_path / "cold", "cache": None})).ok
+    assert tree_hash(project.out) == tree_hash(tmp_path / "cold")
