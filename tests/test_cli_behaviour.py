@@ -392,6 +392,7 @@ def test_progress_keeps_one_bar_per_stage_once_shown(monkeypatch):
     assert list(progress.tasks) == ["Reading sources", "Rendering pages"]
     bars = progress.display.tasks
     assert [(t.description, t.completed, t.total) for t in bars] == [("Reading sources", 2, 2), ("Rendering pages", 1, 3)]
+    assert progress.display.live.transient  # the bars leave the screen as they stop, leaving only the summary
     progress.close()
     assert not progress.display.live.is_started
     hidden = Progress(False)
@@ -441,6 +442,10 @@ def test_help_lists_the_commands_and_the_exit_statuses(capsys):
                  "  serve    serve the site on 127.0.0.1, rebuild on change, reload open pages",
                  "Problems are printed as path:line: message. Exit status: 0 built, 1 problems with --strict or check, 2 cannot build."):
         assert line in help_text.splitlines(), line
+    flat = " ".join(help_text.split())
+    for option in ("--content DIR source documents (default: content)", "--templates DIR Jinja templates (default: the project's templates/)",
+                   "--static DIR stylesheet, scripts and icon (default: the project's static/)", "--no-cache neither read nor write"):
+        assert option in flat, option
 
 
 @pytest.mark.parametrize("args", [[], ["check"], ["--strict", "--no-cache"]])
