@@ -417,11 +417,15 @@ def test_a_source_under_another_content_folder_is_read_as_the_source_it_is_there
 
 def test_a_code_merged_again_decodes_only_its_own_records_of_the_sources_kept(project, monkeypatch):
     whole = []
-    real = sources.Records.__call__
+    real, decode = sources.Records.__call__, sources.decode_record
     monkeypatch.setattr(sources.Records, "__call__", lambda self, key: whole.append(key) or real(self, key))
+    decoded = []
+    monkeypatch.setattr(sources, "decode_record", lambda data, kind: decoded.append(data) or decode(data, kind))
     describe_404_otherwise(project)
     assert build(project).ok
     assert len(whole) == 1  # the parse of the edited source, made now; the other sources of 404 by their 404 alone
+    records = [r for data in decoded if type(data) is list and data and type(data[0]) is list for r in data]
+    assert len(decoded) > 4 and records and {(r[0], r[1]) for r in records} <= {("Entry", 404), ("FormerName", 404)}
 
 
 SAYS = ("| Code | Name | Description |\n|---|---|---|\n| 404 | Not Found | Gone. |\n| 404 | | A second text. |\n"
@@ -668,3 +672,17 @@ def test_a_parse_read_again_after_its_document_changed_is_not_kept_under_its_old
     assert build(project).ok
     assert build(Config(**{**project.__dict__, "out": tmp_path / "cold", "cache": None})).ok
     assert tree_hash(project.out) == tree_hash(tmp_path / "cold")
+
+
+def test_a_code_that_is_not_the_models_is_digested_by_what_it_holds(project):
+    from dataclasses import replace as changed
+
+    from statusref.merge import build_model
+    from statusref.render import Pager, Settings, make_env
+    from statusref.urls import Urls
+
+    model = build_model(sources.load_all(project.content))
+    pager = Pager(make_env(project.templates), Urls(), model, Settings(project.templates, Config().static))
+    code = model.code(404)
+    assert pager.code_digest(code) == model.digests[404]
+    assert pager.code_digest(changed(code, title="Not There")) not in (model.digests[404], pager.code_digest(code))
