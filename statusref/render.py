@@ -285,7 +285,7 @@ def may_fork() -> bool:
 @contextmanager
 def environment(templates: Path, elsewhere: bool = False):
     """The Jinja environment for one build, as `make_env` makes it; a child compiling its templates is ended with
-    the build, if the build did not wait for it."""
+    the build."""
     env = make_env(templates, elsewhere)
     try:
         yield env
@@ -305,8 +305,10 @@ class Compiled(BytecodeCache):
         """Fork the child that compiles the templates of `env`; OSError if it cannot be made."""
         self.env, self.codes, self.size = env, {}, 0
         made = os.memfd_create("statusref-templates", os.MFD_CLOEXEC)
-        self.fd = fcntl.fcntl(made, fcntl.F_DUPFD_CLOEXEC, 3)  # above the standard streams, which the child closes
-        os.close(made)
+        try:
+            self.fd = fcntl.fcntl(made, fcntl.F_DUPFD_CLOEXEC, 3)  # above the standard streams, which the child closes
+        finally:
+            os.close(made)
         try:
             self.pid = os.fork()
         except OSError:
