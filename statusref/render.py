@@ -1,7 +1,6 @@
 """Rendering the model into site files, each made as it is asked for, and the problems of the markup."""
 from __future__ import annotations
 
-import ctypes
 import fcntl
 import functools
 import hashlib
@@ -355,13 +354,13 @@ def compile_templates(env: Environment, fd: int):
     the terminal and ends with the build that forked it."""
     parent = os.getppid()
     try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG, killed when the build ends
+        sources.die_with_parent()
         quiet = os.open(os.devnull, os.O_RDWR)
         for standard in (0, 1, 2):
             os.dup2(quiet, standard)
         os.closerange(3, fd)
         os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
-        with os.fdopen(fd, "wb", buffering=0, closefd=False) as stream:
+        with os.fdopen(fd, "wb", closefd=False) as stream:
             pending, done = list(PAGE_TEMPLATES), set()
             while pending and os.getppid() == parent:  # the build gone before it could be told apart
                 name = pending.pop(0)
@@ -377,6 +376,7 @@ def compile_templates(env: Environment, fd: int):
                     continue
                 head = f"{name}\0{hashlib.sha1(source.encode('utf-8')).hexdigest()}".encode("utf-8")
                 stream.write(len(head).to_bytes(4, "big") + head + len(code).to_bytes(8, "big") + code)
+                stream.flush()  # whole, for the build to take as soon as it needs it
     finally:
         os._exit(0)
 

@@ -317,6 +317,14 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
+def die_with_parent() -> None:
+    """In a forked worker: be killed when the build that forked it ends, however it ends (Linux's PR_SET_PDEATHSIG)."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+
+
 def in_workers(todo: deque[Read], workers: int):
     """Parse in forked worker processes, in order, a few batches at a time taken from `todo`; what they cannot
     parse (none can start, one dies) is parsed here."""
@@ -327,7 +335,7 @@ def in_workers(todo: deque[Read], workers: int):
     size = min(16, max(1, len(todo) // (workers * 8)))
     pending: deque = deque()  # (batch, its future), in order
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent) as pool:
             while todo or pending:
                 while todo and len(pending) < workers * 4:
                     batch = [todo.popleft() for _ in range(min(size, len(todo)))]

@@ -347,3 +347,27 @@ def test_sources_are_parsed_in_workers_from_256_kb(monkeypatch, size, forked):
     todo = [sources.Read(found=None, data=b"x" * (size // 2)), sources.Read(found=None, data=b"x" * (size - size // 2))]
     sources.parse_all(todo)
     assert seen == ([2] if forked else [])
+
+
+def test_parse_workers_die_with_the_build_that_forked_them(tmp_path, monkeypatch):
+    import ctypes
+    import signal
+    from dataclasses import replace as changed
+
+    import statusref.sources as sources
+
+    def death_signal() -> str:
+        """The signal this process gets when its parent ends (PR_GET_PDEATHSIG), 0 for none."""
+        found = ctypes.c_int(0)
+        ctypes.CDLL(None).prctl(2, ctypes.byref(found))
+        return str(found.value)
+
+    many_sources(tmp_path, 40)
+    real = sources.parse_found
+    monkeypatch.setattr(sources, "parse_found", lambda found, *rest: changed(
+        parsed := real(found, *rest), source=changed(parsed.source, link=death_signal())))
+    monkeypatch.setattr(sources, "can_fork", lambda: True)
+    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
+    assert {p.source.link for p in load_all(tmp_path)} == {str(int(signal.SIGKILL))}
+    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1 << 40)
+    assert {p.source.link for p in load_all(tmp_path)} == {"0"}  # this process: none
