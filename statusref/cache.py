@@ -108,11 +108,16 @@ class Cache:
     def load(self, path: Path, kind):
         """One signed JSON file read back into `kind`, or None if it is missing, unsigned, unreadable or of another shape."""
         try:
-            body = self.body(path)
-            return None if body is None else decode(json.loads(body), kind)
+            data = self.json_of(path)
+            return None if data is None else decode(data, kind)
         except (OSError, ValueError, TypeError, RecursionError):
             self.unreadable(path)
             return None
+
+    def json_of(self, path: Path):
+        """A signed cache file's JSON data, None if it is missing; OSError or ValueError if it cannot be believed."""
+        body = self.body(path)
+        return None if body is None else json.loads(body)
 
     def body(self, path: Path) -> bytes | None:
         """What a cache file holds after its signature, None if it is missing; ValueError if it is not signed here. A
@@ -175,8 +180,7 @@ class Cache:
         if key in self.values[store] or not self.folder:
             return None
         try:
-            body = self.body(self.folder / FOLDERS[store] / f"{key}.json")
-            return None if body is None else json.loads(body)
+            return self.json_of(self.folder / FOLDERS[store] / f"{key}.json")
         except (OSError, ValueError, RecursionError):
             return None
 

@@ -111,11 +111,6 @@ def output_state(out: Path) -> str:
     return digest.hexdigest()
 
 
-def unchanged(config) -> dict | None:
-    """The last build's summary if nothing it depended on has changed since, else None."""
-    return last_build(config)[0]
-
-
 def last_build(config) -> tuple[dict | None, str]:
     """The last build's summary if nothing it depended on has changed since, else None; and the fingerprint of the
     inputs now, if it was made, for the build to remember."""

@@ -137,17 +137,15 @@ def code_digest(merged: str, extras: Extras, number: int, named: bool) -> str:
 def naming(ordered: list[Outline], registry: Source | None) -> tuple[dict[int, list[Outline]], dict[int, str]]:
     """For each code, the sources that name it, most trusted first, and the key its merge is kept under: made of
     what each says of it (by its digest), the source as the merge names it, and the registry."""
-    named: dict[str, list[Outline]] = defaultdict(list)
-    said: dict[str, list[str]] = defaultdict(list)
+    named: dict[int, list[Outline]] = defaultdict(list)
+    said: dict[int, list[str]] = defaultdict(list)
     for one in ordered:
         who = f"{one.source.id}\0{one.source.where}\0{one.source.registry}\0"
-        for part in one.codes.split():
-            code, _, digest = part.partition(":")
+        for code, digest in one.named():
             named[code].append(one)
             said[code].append(who + digest)
     given = repr(registry and (registry.id, registry.title))
-    keys = {int(code): cache_key(code, given, "\0".join(lines)) for code, lines in said.items()}  # no path holds a NUL
-    return {int(code): outlines for code, outlines in named.items()}, keys
+    return named, {code: cache_key(str(code), given, "\0".join(lines)) for code, lines in said.items()}  # no path holds a NUL
 
 
 class Saying:
