@@ -47,6 +47,7 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     """Run one command; turn every failure into a one-line message and an exit status, never a traceback."""
+    plug_closed_streams()
     args = parser(prog).parse_args(argv)
     if args.base_url and (not is_web_url(args.base_url) or "?" in args.base_url or "#" in args.base_url):
         print(f"error: --base-url {args.base_url!r} is not an absolute http or https URL without a query or fragment",
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     except (BuildError, WriteError) as err:
         print(f"error: {err}", file=sys.stderr)
     except OSError as err:
-        print(f"error: {err.filename or 'output'}: {err.strerror or err}", file=sys.stderr)
+        print(f"error: {err.filename}: {err.strerror or err}" if err.filename else f"error: {err.strerror or err}", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -94,6 +95,18 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         else:
             print(f"error: internal error ({type(err).__name__}: {err}); run with STATUSREF_DEBUG=1 for details", file=sys.stderr)
     return 2
+
+
+def plug_closed_streams() -> None:
+    """Open /dev/null on each standard stream the caller closed (`2>&-`): no file the build opens then takes its
+    descriptor, and what would be printed there goes nowhere."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one, as those below it are open
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(fd, mode, closefd=False))
 
 
 def template_line(err: BaseException, templates: Path) -> str | None:

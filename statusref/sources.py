@@ -1,6 +1,7 @@
 """Finding and reading the documents in content/: bytes in, records and problems out, nothing outside content/."""
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -103,6 +104,7 @@ def discover(content: Path, site: str = "") -> list[Found]:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as err:
+            stop_if_short(err)
             found.append(Found(prefix or ".", shown(str(folder)), None, f"cannot read this folder: {err.strerror}"))
             continue
         for entry in entries:
@@ -132,6 +134,13 @@ def visit(entry: os.DirEntry, prefix: str, root: str, folders: list) -> list[Fou
     return [Found(shown(rel), label, path, trouble)]
 
 
+def stop_if_short(err: OSError) -> None:
+    """Raise `err` again when it says the machine is short of file descriptors or memory: that is no document's
+    trouble, and a build that went on would publish a site without the documents it could not open."""
+    if err.errno in (errno.EMFILE, errno.ENFILE, errno.ENOMEM):
+        raise err
+
+
 def within(target: str, root: str) -> bool:
     """Whether a real path is the real folder `root` or inside it: where a link may point."""
     return os.path.commonpath([root, target]) == root
@@ -148,6 +157,7 @@ def read_file(path: Path) -> tuple[bytes, str]:
         with open(path, "rb") as stream:
             data = stream.read(MAX_BYTES + 1)
     except OSError as err:
+        stop_if_short(err)
         return b"", f"cannot read: {err.strerror or err}"
     return (b"", too_big(len(data))) if len(data) > MAX_BYTES else (data, "")
 
@@ -251,7 +261,8 @@ def read_unless_seen(found: Found, cache: Cache) -> Read:
     if seen is not None and seen.stamp == stamp and cache.lookup("outline", seen.key, Outline) is not None:
         return Read(found, key=seen.key)
     read = read_found(found)
-    cache.put("seen", found.label, Seen(stamp, read.key))
+    if not (read.trouble or read.side_trouble):  # one that could not be read is tried again, even with the same stats
+        cache.put("seen", found.label, Seen(stamp, read.key))
     return read
 
 
@@ -334,17 +345,32 @@ def in_workers(todo: deque[Read], workers: int):
 
     size = min(16, max(1, len(todo) // (workers * 8)))
     pending: deque = deque()  # (batch, its future), in order
+    batch: list[Read] = []  # taken from `todo`, not yet given to a worker
+    before = {child.pid for child in multiprocessing.active_children()}
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent) as pool:
             while todo or pending:
                 while todo and len(pending) < workers * 4:
                     batch = [todo.popleft() for _ in range(min(size, len(todo)))]
                     pending.append((batch, pool.submit(parse_batch, batch)))
+                    batch = []
                 done = pending[0][1].result()
                 pending.popleft()
                 yield from done
     except (OSError, BrokenProcessPool):
-        yield from map(parse_read, [read for batch, _ in pending for read in batch] + list(taken(todo)))
+        stop_workers(before)
+        yield from map(parse_read, [read for taken_, _ in pending for read in taken_] + batch + list(taken(todo)))
+
+
+def stop_workers(before: set[int]) -> None:
+    """Kill and reap the workers a failed pool left running (one started before another could not: too few file
+    descriptors), which would keep this process from exiting; children it had before the pool are left alone."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        if child.pid not in before:
+            child.kill()
+            child.join()
 
 
 def parse_batch(batch: list[Read]) -> list[Parsed]:
@@ -375,6 +401,7 @@ def read_sidecar(path: Path) -> tuple[bytes, str]:
             return b"", "metadata file is a link; not read"
         return read_file(path) if path.is_file() else (b"", "")
     except OSError as err:
+        stop_if_short(err)
         return b"", f"metadata file cannot be read: {err.strerror or err}"
 
 
@@ -382,6 +409,8 @@ def parse_found(found: Found, data: bytes, sidecar: bytes, trouble: str) -> Pars
     """Parse a found document; any failure of the readers becomes a problem naming it, never a traceback."""
     try:
         parsed = parse_source(found.rel, data, sidecar, found.label, trouble)
+    except (OSError, MemoryError):  # parsing bytes in memory opens nothing: the machine's trouble, not the document's
+        raise
     except Exception as err:  # noqa: BLE001 - one odd document must never stop the build
         source = Source(id=source_id(found.rel), path=found.rel, title=found.rel, label=found.label)
         parsed = Parsed(source, (), (Problem(found.label, 1, f"cannot be read ({type(err).__name__}: {err})"),))

@@ -23,6 +23,16 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.path.name in RUN_LAST)
 
 
+@pytest.fixture(autouse=True)
+def collector_thawed():
+    """Give the collector back what a command-line build froze (its process would end): the next test starts as a
+    fresh process would."""
+    import gc
+
+    yield
+    gc.unfreeze()
+
+
 @pytest.fixture(scope="session")
 def model():
     """The model built from the real content/."""

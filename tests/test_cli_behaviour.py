@@ -473,3 +473,45 @@ def test_a_build_pauses_the_garbage_collector_and_leaves_it_as_it_found_it(proje
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("closed", [(2,), (0, 1, 2)])
+def test_a_build_with_closed_standard_streams_builds_and_prints_into_no_file(project, closed):
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    (project / "content" / "codes.md").write_text(BAD)
+    done = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=project, timeout=120,
+                          preexec_fn=lambda: [os.close(fd) for fd in closed])
+    assert done.returncode == 0
+    assert (project / "site" / "404" / "index.html").is_file()
+    site = b"".join(p.read_bytes() for p in (project / "site").rglob("*") if p.is_file())
+    written = b"".join(p.read_bytes() for p in project.rglob("*") if p.is_file())
+    assert b"given again" not in site and b"Built into" not in written and b"internal error" not in written
+
+
+@pytest.mark.parametrize("where", ["parse_source", "open", "scandir"])
+def test_a_machine_short_of_file_descriptors_stops_the_build_and_the_next_one_reads_everything(project, capsys, monkeypatch, where):
+    import errno
+
+    from statusref import sources
+
+    assert main([]) == 0
+    page = (project / "site" / "410" / "index.html").read_bytes()
+    (project / "content" / "codes.md").write_text(GOOD.replace("Gone for good.", "Gone, and for good."))
+
+    def short(*args, **kwargs):
+        """Fail as a process out of file descriptors does."""
+        raise OSError(errno.EMFILE, "Too many open files")
+    monkeypatch.setattr(sources, where, short, raising=False) if where != "scandir" else monkeypatch.setattr(os, "scandir", short)
+    capsys.readouterr()
+    assert main([]) == 2
+    assert capsys.readouterr().err == "error: Too many open files\n"
+    assert (project / "site" / "410" / "index.html").read_bytes() == page
+    monkeypatch.undo()
+    monkeypatch.chdir(project)
+    assert main([]) == 0
+    assert lines(capsys.readouterr().out) == ["Built into site: 10 pages, 2 codes, 0 warnings"]
+    assert b"Gone, and for good." in (project / "site" / "410" / "index.html").read_bytes()

@@ -371,3 +371,52 @@ def test_parse_workers_die_with_the_build_that_forked_them(tmp_path, monkeypatch
     assert {p.source.link for p in load_all(tmp_path)} == {str(int(signal.SIGKILL))}
     monkeypatch.setattr(sources, "PARALLEL_BYTES", 1 << 40)
     assert {p.source.link for p in load_all(tmp_path)} == {"0"}  # this process: none
+
+
+def test_a_pool_that_cannot_start_its_second_worker_loses_no_document_and_leaves_no_worker(tmp_path, monkeypatch):
+    import errno
+    import multiprocessing
+    from multiprocessing.context import ForkProcess
+
+    import statusref.sources as sources
+
+    many_sources(tmp_path, 40)
+    alone = load_all(tmp_path)
+    before = {child.pid for child in multiprocessing.active_children()}
+    started, real = [], ForkProcess.start
+
+    def start(process):
+        """Start the first worker; fail to start the next, as a process out of file descriptors does."""
+        if started:
+            raise OSError(errno.EMFILE, "Too many open files")
+        started.append(process)
+        real(process)
+    monkeypatch.setattr(ForkProcess, "start", start)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(sources, "can_fork", lambda: True)
+    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
+    assert load_all(tmp_path) == alone
+    assert len(started) == 1 and not started[0].is_alive()
+    assert {child.pid for child in multiprocessing.active_children()} == before
+
+
+def test_a_document_that_could_not_be_read_is_read_again_by_the_next_build_whatever_its_stats(tmp_path, monkeypatch):
+    import errno
+
+    from statusref import sources
+    from statusref.cache import Cache
+
+    content, folder = tmp_path / "content", tmp_path / "cache"
+    write(content, "codes.md", "- **404 Not Found**: Gone.\n")
+
+    def failing(*args, **kwargs):
+        """Fail as a disk with a bad sector does."""
+        raise OSError(errno.EIO, "Input/output error")
+    monkeypatch.setattr(sources, "open", failing, raising=False)
+    cache = Cache(folder)
+    first = load_all(content, cache)
+    cache.save()
+    assert [p.records for p in first] == [()] and [p.message for p in first[0].problems] == ["cannot read: Input/output error"]
+    monkeypatch.undo()
+    again = load_all(content, Cache(folder))
+    assert [r.code for r in again[0].records] == [404] and again[0].problems == ()
