@@ -420,3 +420,25 @@ def test_a_document_that_could_not_be_read_is_read_again_by_the_next_build_whate
     monkeypatch.undo()
     again = load_all(content, Cache(folder))
     assert [r.code for r in again[0].records] == [404] and again[0].problems == ()
+
+
+def test_what_a_failing_worker_leaves_is_parsed_here_each_document_once_in_order(tmp_path, monkeypatch):
+    import errno
+
+    import statusref.sources as sources
+
+    many_sources(tmp_path, 40)
+    alone = load_all(tmp_path)
+    parsed_where(monkeypatch)
+    here, real = str(os.getpid()), sources.parse_found
+
+    def parse_found(found, *rest):
+        if found.rel == "doc-004.md" and str(os.getpid()) != here:
+            raise OSError(errno.EMFILE, "Too many open files")  # in a worker; this process has files to spare
+        return real(found, *rest)
+    monkeypatch.setattr(sources, "parse_found", parse_found)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
+    together = load_all(tmp_path)
+    assert [(p.source.path, p.records) for p in together] == [(p.source.path, p.records) for p in alone]
+    assert {p.source.link for p in together[:4]} != {here} and {p.source.link for p in together[4:]} == {here}
