@@ -382,6 +382,8 @@ def test_a_pool_that_cannot_start_its_second_worker_loses_no_document_and_leaves
 
     many_sources(tmp_path, 40)
     alone = load_all(tmp_path)
+    waiting = multiprocessing.get_context("fork").Process(target=multiprocessing.get_context("fork").Event().wait, daemon=True)
+    waiting.start()  # a child of this process that is no worker of the build
     before = {child.pid for child in multiprocessing.active_children()}
     started, real = [], ForkProcess.start
 
@@ -397,7 +399,9 @@ def test_a_pool_that_cannot_start_its_second_worker_loses_no_document_and_leaves
     monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
     assert load_all(tmp_path) == alone
     assert len(started) == 1 and not started[0].is_alive()
-    assert {child.pid for child in multiprocessing.active_children()} == before
+    assert {child.pid for child in multiprocessing.active_children()} == before and waiting.is_alive()
+    waiting.kill()
+    waiting.join()
 
 
 def test_a_document_that_could_not_be_read_is_read_again_by_the_next_build_whatever_its_stats(tmp_path, monkeypatch):
