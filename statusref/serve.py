@@ -5,7 +5,6 @@ import gc
 import http.server
 import mimetypes
 import os
-import sys
 import threading
 import time
 from pathlib import Path

@@ -111,7 +111,7 @@ def test_a_cache_of_another_version_is_started_afresh(project):
     cache = project / ".cache" / "statusref"
     (cache / "version").write_text("another version")
     warnings, _ = build_again(project)
-    assert warnings == f"warning: cache .cache/statusref was made by another version of the program; starting it afresh\n"
+    assert warnings == "warning: cache .cache/statusref was made by another version of the program; starting it afresh\n"
     assert (cache / "version").read_text() != "another version"
     assert build_again(project)[0] == ""
 
@@ -162,7 +162,7 @@ def test_links_planted_in_the_cache_are_never_followed(project, tmp_path, plante
         target.unlink()
     target.symlink_to(mine if planted in ("parsed", "texts") else mine / "keep.json")
     warnings, _ = build_again(project)
-    assert warnings == f"warning: cache .cache/statusref holds links where its files belong; building without a cache\n"
+    assert warnings == "warning: cache .cache/statusref holds links where its files belong; building without a cache\n"
     assert sorted(p.name for p in mine.iterdir()) == ["keep.json"] and (mine / "keep.json").read_text() == "{}"
 
 

@@ -8,7 +8,7 @@ from helpers import tree_hash
 
 from statusref import cache as cache_module
 from statusref.cache import MAX_FILE, Cache, read_plain, signing_key, version
-from statusref.model import Description, Name, Reference, StatusCode
+from statusref.model import Name, Reference, StatusCode
 from statusref.render import Rendered
 from statusref.writer import MARKER
 

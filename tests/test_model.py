@@ -1,7 +1,6 @@
 """Facts of the model built from the real content/."""
 import re
 from dataclasses import fields
-from pathlib import Path
 
 import pytest
 

@@ -1,7 +1,7 @@
 """The Markdown readers: tables, lists, groups, definition lists and headings give entries, class names and problems."""
 import pytest
 
-from statusref.model import ClassName, Entry, Problem
+from statusref.model import ClassName, Entry
 from statusref.readers import read_markdown
 
 

@@ -3,10 +3,9 @@ import json
 
 import pytest
 
-from helpers import CONTENT
 from statusref.cache import Cache
 from statusref.merge import build_model
-from statusref.model import Constant, Spelled, StatusCode
+from statusref.model import Constant, StatusCode
 from statusref.render import (
     Pager, Settings, Shown, constant_note, keywords, make_env, markup_problems, mentioned_by, related, render_site, several_meanings,
 )
