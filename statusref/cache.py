@@ -311,7 +311,13 @@ def read_plain(path: Path, limit: int = MAX_FILE) -> bytes | None:
         info = os.fstat(stream.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             raise ValueError(f"{path} is not a plain file of at most {limit} bytes")
-        return stream.read(limit + 1)
+        return read_upto(stream, limit)
+
+
+def read_upto(stream, limit: int) -> bytes:
+    """An open file's bytes, at most one past `limit` (to tell a file over it), with memory set aside for what its
+    size says it holds, never for the whole limit (1 GB for a pack)."""
+    return stream.read(min(os.fstat(stream.fileno()).st_size, limit) + 1)
 
 
 def first_version(folder: Path, names: set[str]) -> bool:

@@ -47,14 +47,25 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     """Run one command; turn every failure into a one-line message and an exit status, never a traceback."""
-    plug_closed_streams()
+    ready_streams()
+    try:
+        return command(argv, prog)
+    except KeyboardInterrupt:
+        show("interrupted", error=True)
+        return 130
+    except MemoryError:
+        show("error: out of memory", error=True)
+        return 2
+
+
+def command(argv: list[str] | None, prog: str | None) -> int:
+    """Run one command as main() does, but for an interruption or a lack of memory, which may come at any point."""
     args = parser(prog).parse_args(argv)
     if args.base_url and (not is_web_url(args.base_url) or "?" in args.base_url or "#" in args.base_url):
-        print(f"error: --base-url {args.base_url!r} is not an absolute http or https URL without a query or fragment",
-              file=sys.stderr)
+        show(f"error: --base-url {args.base_url!r} is not an absolute http or https URL without a query or fragment", error=True)
         return 2
     if not 0 <= args.port <= 65535:
-        print(f"error: --port {args.port} is not a port: give 0 to 65535 (0 for any free one)", file=sys.stderr)
+        show(f"error: --port {args.port} is not a port: give 0 to 65535 (0 for any free one)", error=True)
         return 2
     config = Config(
         content=args.content, out=Path("site" if args.out is None else args.out), templates=args.templates, static=args.static,
@@ -75,31 +86,30 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     try:
         return run(args, config, inputs)
     except TemplateSyntaxError as err:
-        print(f"{err.filename or err.name}:{err.lineno}: template error: {err.message}", file=sys.stderr)
+        show(f"{err.filename or err.name}:{err.lineno}: template error: {err.message}", error=True)
     except TemplateError as err:
         where = template_line(err, config.templates)
-        print(f"{where}: template error: {err}" if where else f"error: template: {err}", file=sys.stderr)
+        show(f"{where}: template error: {err}" if where else f"error: template: {err}", error=True)
     except (BuildError, WriteError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        show(f"error: {err}", error=True)
     except OSError as err:
-        print(f"error: {err.filename}: {err.strerror or err}" if err.filename else f"error: {err.strerror or err}", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        show(f"error: {err.filename}: {err.strerror or err}" if err.filename else f"error: {err.strerror or err}", error=True)
+    except MemoryError:
+        raise  # said by main(), with the same words wherever it comes
     except Exception as err:  # noqa: BLE001 - a user sees one line; STATUSREF_DEBUG=1 shows the traceback
         if os.environ.get("STATUSREF_DEBUG"):
             raise
         where = template_line(err, config.templates)
         if where:
-            print(f"{where}: template error: {type(err).__name__}: {str(err)[:200]}", file=sys.stderr)
+            show(f"{where}: template error: {type(err).__name__}: {str(err)[:200]}", error=True)
         else:
-            print(f"error: internal error ({type(err).__name__}: {err}); run with STATUSREF_DEBUG=1 for details", file=sys.stderr)
+            show(f"error: internal error ({type(err).__name__}: {err}); run with STATUSREF_DEBUG=1 for details", error=True)
     return 2
 
 
-def plug_closed_streams() -> None:
+def ready_streams() -> None:
     """Open /dev/null on each standard stream the caller closed (`2>&-`): no file the build opens then takes its
-    descriptor, and what would be printed there goes nowhere."""
+    descriptor, and what would be printed there goes nowhere. Characters the output's encoding lacks are escaped."""
     for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
         try:
             os.fstat(fd)
@@ -107,6 +117,19 @@ def plug_closed_streams() -> None:
             os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one, as those below it are open
         if getattr(sys, name) is None:
             setattr(sys, name, open(fd, mode, closefd=False))
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def show(line: str, error: bool = False) -> None:
+    """Print a line on standard output, or standard error; one that cannot take it (a closed pipe, a full disk) is
+    given up, as what is printed never changes what was built nor the exit status that says so."""
+    name = "stderr" if error else "stdout"
+    try:
+        print(line, file=getattr(sys, name), flush=True)
+    except (OSError, ValueError):
+        setattr(sys, name, open(os.devnull, "w"))
 
 
 def template_line(err: BaseException, templates: Path) -> str | None:
@@ -193,11 +216,11 @@ def seconds_from(text: str, default: float) -> float:
 def report(problems: list[str], ok: bool, verb: str, quiet: bool, counts: str, seconds: float) -> int:
     """Print every problem and a one-line summary; the exit status."""
     for problem in problems:
-        print(problem, file=sys.stderr)
+        show(problem, error=True)
     noun = "warning" if len(problems) == 1 else "warnings"
     if not ok:
-        print(f"Failed: {len(problems)} {noun}; nothing was written.", file=sys.stderr)
+        show(f"Failed: {len(problems)} {noun}; nothing was written.", error=True)
         return 1
     if not quiet:
-        print(f"{verb} {counts}, {len(problems)} {noun}, {seconds:.2f} s")
+        show(f"{verb} {counts}, {len(problems)} {noun}, {seconds:.2f} s")
     return 0

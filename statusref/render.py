@@ -26,7 +26,7 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from . import sources
-from .cache import Cache, cache_key
+from .cache import Cache, cache_key, read_upto
 from .markup import render_description
 from .model import Compared, Constant, Description, Model, Problem, Source, StatusClass, StatusCode
 from .text import CONTROLS, shorten
@@ -249,7 +249,7 @@ def read_templates(folder: Path) -> dict[str, bytes | None]:
     for name, entry in walk(folder):
         if Path(entry.path).is_file() and name == name.encode("utf-8", "replace").decode("utf-8"):  # a link loop is no file
             with open(entry.path, "rb") as stream:
-                data = stream.read(TEMPLATE_BYTES + 1)
+                data = read_upto(stream, TEMPLATE_BYTES)
             sources[name] = data if len(data) <= TEMPLATE_BYTES else None
     return sources
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -42,8 +41,10 @@ class BuildError(Exception):
 
 
 def say(message: str) -> None:
-    """Tell the user something on standard error."""
-    print(message, file=sys.stderr, flush=True)
+    """Tell the user something on standard error, if it can be told (as the command line's show())."""
+    from .cli import show
+
+    show(message, error=True)
 
 
 class Folder:

@@ -9,7 +9,7 @@ from collections import deque
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from .cache import Cache, cache_key
+from .cache import Cache, cache_key, read_upto
 from .cache import decode as decode_record
 from .meta import read_meta
 from .model import ClassName, Comparison, Constant, Entry, Fact, FormerName, Meaning, Problem, Source
@@ -105,6 +105,8 @@ def discover(content: Path, site: str = "") -> list[Found]:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as err:
             stop_if_short(err)
+            if not prefix:  # the content folder itself: as good as missing, never an empty site published
+                raise
             found.append(Found(prefix or ".", shown(str(folder)), None, f"cannot read this folder: {err.strerror}"))
             continue
         for entry in entries:
@@ -155,7 +157,7 @@ def read_file(path: Path) -> tuple[bytes, str]:
         if info.st_size > MAX_BYTES:
             return b"", too_big(info.st_size)
         with open(path, "rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+            data = read_upto(stream, MAX_BYTES)
     except OSError as err:
         stop_if_short(err)
         return b"", f"cannot read: {err.strerror or err}"
@@ -329,11 +331,13 @@ def can_fork() -> bool:
 
 
 def die_with_parent() -> None:
-    """In a forked worker: be killed when the build that forked it ends, however it ends (Linux's PR_SET_PDEATHSIG)."""
+    """In a forked worker: be killed when the build that forked it ends, however it ends (Linux's PR_SET_PDEATHSIG),
+    and leave Ctrl+C to the build, which says it was interrupted."""
     import ctypes
     import signal
 
     ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def in_workers(todo: deque[Read], workers: int):

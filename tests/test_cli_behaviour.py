@@ -515,3 +515,75 @@ def test_a_machine_short_of_file_descriptors_stops_the_build_and_the_next_one_re
     assert main([]) == 0
     assert lines(capsys.readouterr().out) == ["Built into site: 10 pages, 2 codes, 0 warnings"]
     assert b"Gone, and for good." in (project / "site" / "410" / "index.html").read_bytes()
+
+
+def test_a_build_reading_its_cache_sets_aside_memory_for_what_the_files_hold_not_for_their_limits(project):
+    import resource
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    command = [sys.executable, str(ROOT / "build.py"), "--quiet"]
+    assert subprocess.run(command, cwd=project, timeout=120).returncode == 0
+    (project / "content" / "codes.md").write_text(GOOD.replace("Gone for good.", "Gone, and for good."))
+    limited = lambda: resource.setrlimit(resource.RLIMIT_AS, (768 * 1024 * 1024,) * 2)  # noqa: E731 - under a pack's 1 GB limit
+    done = subprocess.run(command, cwd=project, timeout=120, preexec_fn=limited, capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert b"Gone, and for good." in (project / "site" / "410" / "index.html").read_bytes()
+
+
+def test_a_content_folder_that_cannot_be_read_stops_the_build_and_leaves_the_site(project, capsys, monkeypatch):
+    assert main([]) == 0
+    page = (project / "site" / "410" / "index.html").read_bytes()
+    (project / "content" / "codes.md").write_text(GOOD.replace("Gone for good.", "Gone, and for good."))
+    real = os.scandir
+
+    def scandir(path):
+        """List folders as a user without the right to read the content folder does."""
+        if os.path.basename(path) == "content":
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    capsys.readouterr()
+    assert main([]) == 2
+    assert capsys.readouterr().err == "error: content: Permission denied\n"
+    assert (project / "site" / "410" / "index.html").read_bytes() == page
+
+
+@pytest.mark.parametrize("stdout, stderr, env", [
+    ("full", "pipe", {}),  # a full disk
+    ("closed pipe", "pipe", {}),  # `| head -c 0`
+    ("pipe", "full", {}),  # the warnings cannot be printed
+    ("pipe", "pipe", {"PYTHONIOENCODING": "ascii"}),  # a terminal without the characters of a name
+])
+def test_output_that_cannot_be_printed_changes_neither_the_site_nor_the_exit_status(project, stdout, stderr, env):
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    (project / "content" / "notes.md").write_text("- **418 I'm a teapot**: Short and stout.\n- **418**: Again.\n")  # a warning
+    read, write = os.pipe()
+    os.close(read)
+    streams = {"full": open("/dev/full", "w"), "closed pipe": os.fdopen(write, "w"), "pipe": subprocess.PIPE}
+    command = [sys.executable, str(ROOT / "build.py"), "--out", "sité"]
+    for attempt in ("built", "nothing changed"):
+        done = subprocess.run(command, cwd=project, timeout=120, stdout=streams[stdout], stderr=streams[stderr],
+                              env={**os.environ, **env})
+        assert done.returncode == 0, attempt
+        assert done.stderr is None or b"Traceback" not in done.stderr and b"error" not in done.stderr
+    assert (project / "sité" / "418" / "index.html").is_file()
+    for stream in streams.values():
+        if stream is not subprocess.PIPE:
+            stream.close()
+
+
+@pytest.mark.parametrize("raised, status, said", [(KeyboardInterrupt, 130, "interrupted\n"), (MemoryError, 2, "error: out of memory\n")])
+@pytest.mark.parametrize("where", ["statusref.cli.parser", "statusref.fresh.last_build", "statusref.site.run"])
+def test_an_interruption_or_a_lack_of_memory_anywhere_is_one_line(project, capsys, monkeypatch, raised, status, said, where):
+    def fail(*args, **kwargs):
+        raise raised()
+    monkeypatch.setattr(where, fail)
+    assert main([]) == status
+    assert capsys.readouterr().err == said

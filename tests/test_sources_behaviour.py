@@ -306,7 +306,8 @@ def test_a_folder_that_cannot_be_read_is_a_problem_and_the_rest_is_read(tmp_path
     monkeypatch.setattr(os, "scandir", scandir)
     assert [(f.rel, f.path is None, f.trouble) for f in discover(tmp_path)] == [
         ("a.md", False, ""), ("locked/", True, "cannot read this folder: Permission denied")]
-    assert [(f.rel, f.label) for f in discover(tmp_path / "locked")] == [(".", str(tmp_path / "locked"))]
+    with pytest.raises(PermissionError):  # the content folder itself: the build cannot go on
+        discover(tmp_path / "locked")
 
 
 def test_control_characters_never_reach_names_text_or_titles():
@@ -357,10 +358,11 @@ def test_parse_workers_die_with_the_build_that_forked_them(tmp_path, monkeypatch
     import statusref.sources as sources
 
     def death_signal() -> str:
-        """The signal this process gets when its parent ends (PR_GET_PDEATHSIG), 0 for none."""
+        """The signal this process gets when its parent ends (PR_GET_PDEATHSIG), 0 for none; and whether it ignores
+        Ctrl+C."""
         found = ctypes.c_int(0)
         ctypes.CDLL(None).prctl(2, ctypes.byref(found))
-        return str(found.value)
+        return f"{found.value} {signal.getsignal(signal.SIGINT) is signal.SIG_IGN}"
 
     many_sources(tmp_path, 40)
     real = sources.parse_found
@@ -368,9 +370,9 @@ def test_parse_workers_die_with_the_build_that_forked_them(tmp_path, monkeypatch
         parsed := real(found, *rest), source=changed(parsed.source, link=death_signal())))
     monkeypatch.setattr(sources, "can_fork", lambda: True)
     monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
-    assert {p.source.link for p in load_all(tmp_path)} == {str(int(signal.SIGKILL))}
+    assert {p.source.link for p in load_all(tmp_path)} == {f"{int(signal.SIGKILL)} True"}
     monkeypatch.setattr(sources, "PARALLEL_BYTES", 1 << 40)
-    assert {p.source.link for p in load_all(tmp_path)} == {"0"}  # this process: none
+    assert {p.source.link for p in load_all(tmp_path)} == {"0 False"}  # this process: none, and Ctrl+C is heard
 
 
 def test_a_pool_that_cannot_start_its_second_worker_loses_no_document_and_leaves_no_worker(tmp_path, monkeypatch):
