@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 import sys
@@ -10,6 +11,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .cache import Cache, cache_key, read_upto
+from .cache import encode as encode_record
 from .cache import decode as decode_record
 from .meta import read_meta
 from .model import ClassName, Comparison, Constant, Entry, Fact, FormerName, Meaning, Problem, Source
@@ -341,45 +343,101 @@ def die_with_parent() -> None:
 
 
 def in_workers(todo: deque[Read], workers: int):
-    """Parse in forked worker processes, in order, a few batches at a time taken from `todo`; what they cannot
-    parse (none can start, one dies) is parsed here."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
+    """Parse in forked worker processes, in order; from the first parse no worker gives (none can start, one dies or
+    fails), the rest is parsed here. Each batch is let go once its parse is read back, and with it its bytes."""
     size = min(16, max(1, len(todo) // (workers * 8)))
-    pending: deque = deque()  # (batch, its future), in order
-    batch: list[Read] = []  # taken from `todo`, not yet given to a worker
-    before = {child.pid for child in multiprocessing.active_children()}
+    batches: deque[list[Read]] = deque()
+    while todo:
+        batches.append([todo.popleft() for _ in range(min(size, len(todo)))])
+    pids: list[int] = []
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent) as pool:
-            while todo or pending:
-                while todo and len(pending) < workers * 4:
-                    batch = [todo.popleft() for _ in range(min(size, len(todo)))]
-                    pending.append((batch, pool.submit(parse_batch, batch)))
-                    batch = []
-                done = pending[0][1].result()
-                pending.popleft()
-                yield from done
-    except (OSError, BrokenProcessPool):
-        stop_workers(before)
-        yield from map(parse_read, [read for taken_, _ in pending for read in taken_] + batch + list(taken(todo)))
+        yield from from_workers(batches, workers, pids)
+    except (OSError, EOFError):
+        pass  # what is left of `batches` is parsed below
+    finally:
+        stop_workers(pids)
+    yield from map(parse_read, [read for batch in batches for read in batch])
 
 
-def stop_workers(before: set[int]) -> None:
-    """Kill and reap the workers a failed pool left running (one started before another could not: too few file
-    descriptors), which would keep this process from exiting; children it had before the pool are left alone."""
-    import multiprocessing
+def from_workers(batches: deque[list[Read]], workers: int, pids: list[int]):
+    """Fork the workers, batch i going to worker i % workers, each pid added to `pids`; then each parse they send,
+    in order, each batch taken off `batches` once all of it is read back."""
+    pipes: list = []
+    try:
+        for number in range(workers):
+            pipes.append(forked([batch for i, batch in enumerate(batches) if i % workers == number], pids))
+        turn = 0
+        while batches:
+            parsed = [received(pipes[turn % workers]) for _ in batches[0]]
+            batches.popleft()
+            turn += 1
+            yield from parsed
+    finally:
+        for pipe in pipes:
+            pipe.close()
 
-    for child in multiprocessing.active_children():
-        if child.pid not in before:
-            child.kill()
-            child.join()
+
+def forked(batches: list[list[Read]], pids: list[int]):
+    """A worker forked to parse `batches`, its pid added to `pids`; the end of the pipe its parses come out of."""
+    import fcntl
+
+    out, into = os.pipe()
+    try:
+        fcntl.fcntl(into, 1031, 1 << 20)  # F_SETPIPE_SZ: room for a batch or two, so a worker seldom waits its turn
+    except OSError:
+        pass
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(out)
+        os.close(into)
+        raise
+    if pid == 0:
+        os.close(out)
+        worker(batches, into, parent)
+    pids.append(pid)
+    os.close(into)
+    return open(out, "rb")
 
 
-def parse_batch(batch: list[Read]) -> list[Parsed]:
-    """Parse a batch of documents."""
-    return [parse_read(read) for read in batch]
+def worker(batches: list[list[Read]], into: int, parent: int) -> None:
+    """In a forked worker: write the parse of each document of `batches` into the pipe `into`, as JSON led by its
+    length; then end at once (os._exit: nothing of the build runs again here), 1 if anything failed."""
+    status = 1
+    try:
+        die_with_parent()
+        if os.getppid() == parent:  # else the build ended before this worker could tie itself to it
+            with open(into, "wb") as stream:
+                for batch in batches:
+                    for read in batch:
+                        body = encode_record(parse_read(read))
+                        stream.write(len(body).to_bytes(8, "big") + body)
+            status = 0
+    finally:
+        os._exit(status)
+
+
+def received(stream) -> Parsed:
+    """One parse a worker sent; EOFError if it ended before sending it whole."""
+    head = stream.read(8)
+    size = int.from_bytes(head, "big")
+    body = stream.read(size) if len(head) == 8 else b""
+    if len(head) < 8 or len(body) < size:
+        raise EOFError("a parse worker ended early")
+    return decode_record(json.loads(body), Parsed)
+
+
+def stop_workers(pids: list[int]) -> None:
+    """Kill and reap the workers: those done have ended but are not reaped yet, so no pid of theirs is another's."""
+    import signal
+
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ChildProcessError, ProcessLookupError):  # reaped already, by a handler of the program this build runs in
+            pass
 
 
 def refused(found: Found) -> Parsed:

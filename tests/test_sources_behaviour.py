@@ -271,19 +271,20 @@ def test_what_a_dead_worker_leaves_is_parsed_here(tmp_path, monkeypatch):
 
 
 def test_workers_that_cannot_start_leave_the_parsing_here(tmp_path, monkeypatch):
-    import concurrent.futures
-
     import statusref.sources as sources
 
     many_sources(tmp_path, 10)
     alone = load_all(tmp_path)
 
-    def refuse(*args, **kwargs):
+    def refuse():
         raise OSError(11, "Resource temporarily unavailable")
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
-    monkeypatch.setattr(sources, "can_fork", lambda: True)
+    parsed_where(monkeypatch)
+    monkeypatch.setattr(os, "fork", refuse)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
-    assert load_all(tmp_path) == alone
+    together = load_all(tmp_path)
+    assert [(p.source.path, p.records) for p in together] == [(p.source.path, p.records) for p in alone]
+    assert {p.source.link for p in together} == {str(os.getpid())}
 
 
 @pytest.mark.parametrize("body, message", [
@@ -375,10 +376,9 @@ def test_parse_workers_die_with_the_build_that_forked_them(tmp_path, monkeypatch
     assert {p.source.link for p in load_all(tmp_path)} == {"0 False"}  # this process: none, and Ctrl+C is heard
 
 
-def test_a_pool_that_cannot_start_its_second_worker_loses_no_document_and_leaves_no_worker(tmp_path, monkeypatch):
+def test_workers_of_which_the_second_cannot_start_lose_no_document_and_leave_no_worker(tmp_path, monkeypatch):
     import errno
     import multiprocessing
-    from multiprocessing.context import ForkProcess
 
     import statusref.sources as sources
 
@@ -386,22 +386,26 @@ def test_a_pool_that_cannot_start_its_second_worker_loses_no_document_and_leaves
     alone = load_all(tmp_path)
     waiting = multiprocessing.get_context("fork").Process(target=multiprocessing.get_context("fork").Event().wait, daemon=True)
     waiting.start()  # a child of this process that is no worker of the build
-    before = {child.pid for child in multiprocessing.active_children()}
-    started, real = [], ForkProcess.start
+    started, real = [], os.fork
 
-    def start(process):
-        """Start the first worker; fail to start the next, as a process out of file descriptors does."""
+    def fork():
+        """Fork the first worker; fail to fork the next, as a process out of file descriptors does."""
         if started:
             raise OSError(errno.EMFILE, "Too many open files")
-        started.append(process)
-        real(process)
-    monkeypatch.setattr(ForkProcess, "start", start)
+        pid = real()
+        started.append(pid)
+        return pid
+    parsed_where(monkeypatch)
+    monkeypatch.setattr(os, "fork", fork)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
-    monkeypatch.setattr(sources, "can_fork", lambda: True)
     monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
-    assert load_all(tmp_path) == alone
-    assert len(started) == 1 and not started[0].is_alive()
-    assert {child.pid for child in multiprocessing.active_children()} == before and waiting.is_alive()
+    together = load_all(tmp_path)
+    assert [(p.source.path, p.records) for p in together] == [(p.source.path, p.records) for p in alone]
+    assert {p.source.link for p in together} == {str(os.getpid())}
+    assert len(started) == 1
+    with pytest.raises(ChildProcessError):  # reaped
+        os.waitpid(started[0], os.WNOHANG)
+    assert waiting.is_alive()
     waiting.kill()
     waiting.join()
 
@@ -448,3 +452,30 @@ def test_what_a_failing_worker_leaves_is_parsed_here_each_document_once_in_order
     together = load_all(tmp_path)
     assert [(p.source.path, p.records) for p in together] == [(p.source.path, p.records) for p in alone]
     assert {p.source.link for p in together[:4]} != {here} and {p.source.link for p in together[4:]} == {here}
+
+
+def test_workers_are_killed_and_reaped_when_the_build_gives_up_reading_their_parses(tmp_path, monkeypatch):
+    from collections import deque
+
+    import statusref.sources as sources
+
+    many_sources(tmp_path, 40)
+    started, real = [], os.fork
+
+    def fork():
+        """Fork, remembering each worker."""
+        pid = real()
+        if pid:
+            started.append(pid)
+        return pid
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(sources, "can_fork", lambda: True)
+    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
+    made = sources.parse_all(deque(sources.read_found(found) for found in discover(tmp_path)))
+    assert next(made).source.path == "doc-000.md"
+    made.close()  # as an interrupted build does
+    assert len(started) == 2
+    for pid in started:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
