@@ -16,6 +16,8 @@ from .urls import is_web_url
 DELIMITERS = {"---": "yaml", "+++": "toml"}
 ROLES = ("registry", "facts", "constants", "vendor", "comparison")
 LANGUAGES = ("python", "java", "node", "go", "dotnet", "rust")
+SHALLOW = 512  # characters of metadata, which nest at most 256 levels: far from what the YAML and TOML readers'
+# recursion can take, whatever the stack they are called on; longer metadata is read on a stack of its own
 
 
 def read_meta(label: str, text: str, sidecar: bytes) -> tuple[dict, str, list[Problem]]:
@@ -52,8 +54,9 @@ def closing_line(lines: list[str]) -> int:
 
 def parse(label: str, kind: str, body: str, offset: int, problems: list[Problem]) -> dict:
     """Front matter or a sidecar as a mapping; a syntax error is a problem at its line."""
+    reader = parse_yaml if kind == "yaml" else parse_toml
     try:
-        data = parse_yaml(body) if kind == "yaml" else parse_toml(body)
+        data = reader(body) if len(body) <= SHALLOW else on_a_new_stack(reader, body)
     except SyntaxError as err:
         problems.append(Problem(label, (err.lineno or 1) + offset, f"cannot read metadata: {err.msg}"))
         return {}
@@ -63,6 +66,32 @@ def parse(label: str, kind: str, body: str, offset: int, problems: list[Problem]
         problems.append(Problem(label, 1 + offset, "metadata is not a list of `key: value` lines; ignored"))
         return {}
     return data
+
+
+def on_a_new_stack(reader, body: str):
+    """`reader(body)` run on a thread of its own, where it has the same room to recurse wherever the build calls it
+    from (a worker's stack is deeper): deeply nested metadata is then refused, or read, alike every time."""
+    import threading
+
+    outcome: list = []
+    thread = threading.Thread(target=lambda: outcome.append(outcome_of(reader, body)))
+    try:
+        thread.start()
+    except RuntimeError:  # no thread can start (a tight memory or task limit)
+        return reader(body)
+    thread.join()
+    value, error = outcome[0]
+    if error is not None:
+        raise error
+    return value
+
+
+def outcome_of(reader, body: str) -> tuple:
+    """What `reader(body)` returns or raises, as (value, None) or (None, error)."""
+    try:
+        return reader(body), None
+    except Exception as err:  # noqa: BLE001 - raised again by the caller, on the build's own thread
+        return None, err
 
 
 @functools.cache

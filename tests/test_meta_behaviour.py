@@ -124,3 +124,27 @@ def test_no_yaml_loader_outlives_its_document_while_the_collector_is_paused():
     finally:
         if paused:
             gc.enable()
+
+
+@pytest.mark.parametrize("kind", ["yaml", "toml"])
+@pytest.mark.parametrize("depth", [380, 420, 460, 500, 800])
+def test_deeply_nested_metadata_reads_alike_however_deep_the_stack_it_is_read_from(kind, depth):
+    nested = "[" * depth + "]" * depth
+    text = f"---\ntitle: Deep\ndeep: {nested}\n---\n" if kind == "yaml" else f"+++\ntitle = 'Deep'\ndeep = {nested}\n+++\n"
+
+    def read(frames: int):
+        """Read the metadata with `frames` more calls on the stack, as a worker process has."""
+        return read_meta("deep.md", text, b"") if frames == 0 else read(frames - 1)
+    assert read(0) == read(200)
+
+
+def test_long_metadata_is_read_here_when_no_thread_can_start(monkeypatch):
+    import threading
+
+    def refuse(thread):
+        raise RuntimeError("can't start new thread")
+    text = "---\ntitle: Long\nnotes: " + "word " * 200 + "\n---\n"
+    assert len(text) > 512
+    started = read_meta("long.md", text, b"")
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    assert read_meta("long.md", text, b"") == started and started[0] == {"title": "Long"}
