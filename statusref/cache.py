@@ -252,7 +252,7 @@ class Cache:
         self.pages = record
         # One file put in place whole: no lock, as this runs under the site's lock, which must never wait on another.
         body = encode(dict(sorted(record.items())))
-        self.write_into(lambda: write_atomic(self.folder / PAGES, self.signed(self.folder / PAGES, body)), lock=False)
+        self.write_into(lambda: write_atomic(self.folder / PAGES, self.signed(self.folder / PAGES, body), sweep=True), lock=False)
 
     def write_into(self, action, lock: bool = True) -> None:
         """Run `action`, which writes into the cache folder, under the cache's lock unless not `lock`; trouble is only

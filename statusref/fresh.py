@@ -140,6 +140,6 @@ def remember(config, summary: dict, inputs: str) -> None:
             return
         record = dict(summary, fingerprint=inputs, output=output_state(site_folder(config)))
         body = json.dumps(record, ensure_ascii=False).encode("utf-8")
-        write_atomic(folder / RECORD, sign(signing_key(), body) + b"\n" + body)
+        write_atomic(folder / RECORD, sign(signing_key(), body) + b"\n" + body, sweep=True)
     except (OSError, ValueError):
         return

@@ -487,14 +487,15 @@ def write_bundle(target: Path, data: bytes, say=None) -> None:
             raise WriteError(f"{target} is not a plain file: not replacing it")
         if target.exists() and not our_zip(target):
             raise WriteError(f"{target} is not a bundle this program wrote: not replacing it")
-        write_atomic(target, data)
+        write_atomic(target, data, sweep=True)
 
 
-def write_atomic(path: Path, data) -> None:
+def write_atomic(path: Path, data, sweep: bool = False) -> None:
     """Write one file so that readers see the old or the new file, never half of one: `data` is its bytes, or a
-    function that writes them into the open file."""
+    function that writes them into the open file. With `sweep`, the temp files that builds killed while writing
+    it left beside it are removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             if isinstance(data, bytes):
@@ -506,3 +507,28 @@ def write_atomic(path: Path, data) -> None:
     except BaseException:
         os.unlink(temp)
         raise
+    if sweep:
+        sweep_temps(path)
+
+
+def sweep_temps(path: Path) -> None:
+    """Remove the temp files write_atomic() made for `path` in processes that have ended (a build killed as it
+    wrote): named `.NAME.PID.XXXXXXXX.tmp` by a process that no longer runs, plain files. Any other is left."""
+    prefix = f".{path.name}."
+    for entry in os.scandir(path.parent):
+        middle = entry.name[len(prefix) : -len(".tmp")] if entry.name.startswith(prefix) and entry.name.endswith(".tmp") else ""
+        pid, _, random = middle.partition(".")
+        if pid.isascii() and pid.isdigit() and len(random) == 8 and ended(int(pid)) and entry.is_file(follow_symlinks=False):
+            with suppress(FileNotFoundError):
+                os.unlink(entry.path)
+
+
+def ended(pid: int) -> bool:
+    """Whether no process with this number runs."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError):  # another user's process, or no number a process can have
+        return False
+    return False

@@ -587,3 +587,25 @@ def test_an_interruption_or_a_lack_of_memory_anywhere_is_one_line(project, capsy
     monkeypatch.setattr(where, fail)
     assert main([]) == status
     assert capsys.readouterr().err == said
+
+
+def test_builds_remove_the_temp_files_killed_builds_left_and_nothing_else(project, capsys):
+    import subprocess
+
+    assert main([]) == 0 and main(["bundle"]) == 0
+    ended = subprocess.Popen(["true"])
+    ended.wait()  # its number is now no process's
+    cache, dist = project / ".cache" / "statusref", project / "dist"
+    left = [cache / f".pages.json.{ended.pid}.a1b2c3d4.tmp", cache / f".last-build.json.{ended.pid}.a1b2c3d4.tmp",
+            dist / f".http-status-codes.zip.{ended.pid}.a1b2c3d4.tmp"]
+    others = [cache / f".pages.json.{os.getpid()}.a1b2c3d4.tmp",  # a running build's
+              cache / ".pages.json.notes.tmp", cache / f".pages.json.{ended.pid}.short.tmp", cache / f".pages.json.{ended.pid}.a1b2c3d4.txt",
+              cache / f".other.json.{ended.pid}.a1b2c3d4.tmp", dist / f".http-status-codes.zip.{ended.pid}.a1b2c3d4.tmp.keep"]
+    for path in left + others:
+        path.write_text("x")
+    folder = cache / f".pages.json.{ended.pid}.folder12.tmp"
+    folder.mkdir()
+    (project / "content" / "codes.md").write_text(GOOD.replace("Gone for good.", "Gone, and for good."))
+    assert main([]) == 0 and main(["bundle"]) == 0
+    assert [p.name for p in left if p.exists()] == []
+    assert [p.name for p in others if not p.exists()] == [] and folder.is_dir()
