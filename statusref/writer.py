@@ -335,7 +335,8 @@ def locked(out: Path, say=None):
     try:
         descriptor = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as err:
-        raise WriteError(f"{lock} cannot be used as a lock ({err.strerror}); remove it if it is a link") from None
+        advice = "; remove it if it is a link" if err.errno == errno.ELOOP else ""
+        raise WriteError(f"{lock} cannot be used as a lock ({err.strerror}){advice}") from None
     with os.fdopen(descriptor, "r+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -537,3 +537,18 @@ def test_a_folder_of_the_site_that_cannot_be_read_is_not_taken_for_the_builds(tm
     monkeypatch.setattr(writer_module.os, "scandir", lambda path: (_ for _ in ()).throw(PermissionError(13, "denied"))
                         if str(path) == str(out / "404") else real(path))
     assert foreign(out) == ["404"]
+
+
+def test_a_lock_that_cannot_be_made_says_why_without_blaming_a_link(tmp_path, monkeypatch):
+    import errno
+
+    from statusref import writer
+
+    def read_only(*args, **kwargs):
+        """Open as on a read-only file system."""
+        raise OSError(errno.EROFS, "Read-only file system")
+    monkeypatch.setattr(writer.os, "open", read_only)
+    with pytest.raises(writer.WriteError) as caught:
+        with writer.locked(tmp_path / "site"):
+            pass
+    assert str(caught.value) == f"{tmp_path / '.site.lock'} cannot be used as a lock (Read-only file system)"
