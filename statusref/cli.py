@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -48,6 +49,8 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     """Run one command; turn every failure into a one-line message and an exit status, never a traceback."""
     ready_streams()
+    previous = signal.getsignal(signal.SIGINT)
+    ours = previous is signal.default_int_handler and take_ctrl_c()
     try:
         return command(argv, prog)
     except KeyboardInterrupt:
@@ -56,6 +59,25 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     except MemoryError:
         show("error: out of memory", error=True)
         return 2
+    finally:
+        if ours and signal.getsignal(signal.SIGINT) is interrupted:  # not heard: put back as it was
+            signal.signal(signal.SIGINT, previous)
+
+
+def take_ctrl_c() -> bool:
+    """Hear Ctrl+C with interrupted(); False where it cannot be (a thread other than the main one)."""
+    try:
+        signal.signal(signal.SIGINT, interrupted)
+    except ValueError:
+        return False
+    return True
+
+
+def interrupted(signum, frame) -> None:
+    """Ctrl+C: stop, once; another Ctrl+C while the build stops (killing its workers, ending) is ignored, so that
+    it stops cleanly and says so in one line."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def command(argv: list[str] | None, prog: str | None) -> int:

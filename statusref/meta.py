@@ -178,9 +178,20 @@ def shown(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def is_text(value) -> bool:
+    """Whether a value is text that can be written as UTF-8: YAML's escapes can make a lone surrogate (`"\\uD800"`)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_title(value) -> tuple[str, str]:
     """A title is text on one line."""
-    text = " ".join(drop_controls(value)[0].split()) if isinstance(value, str) else ""
+    text = " ".join(drop_controls(value)[0].split()) if is_text(value) else ""
     if text:
         return text, ""
     return "", f"must be text, not {shown(value)}"
@@ -188,7 +199,7 @@ def check_title(value) -> tuple[str, str]:
 
 def check_link(value) -> tuple[str, str]:
     """A link is an absolute http or https URL."""
-    text = value.strip() if isinstance(value, str) else ""
+    text = value.strip() if is_text(value) else ""
     if is_web_url(text):
         return text, ""
     return "", f"must be an http or https URL, not {shown(value)}"

@@ -200,6 +200,8 @@ def load_sources(content: Path, cache: Cache | None = None, progress=None, site:
             cache.keep("parsed", read.key)  # for a later merge of the codes it names
         if progress:
             progress("Reading sources", done, len(documents))
+    for _ in made:  # none is left: this ends the workers now, where Ctrl+C is heard, not when the collector ends them
+        pass
 
     found = {read.key: read.found for read in documents if read.found.path is not None}
     return unique_ids(outlines), Records(cache, found)
@@ -326,10 +328,16 @@ def taken(todo: deque):
 
 
 def can_fork() -> bool:
-    """Whether workers can be forked safely: on Linux, from a process with no other thread that might hold a lock."""
+    """Whether workers can be forked safely: on Linux, from a process with no other thread that might hold a lock,
+    Python's or a library's own (`serve` watches files with one)."""
     import threading
 
-    return sys.platform.startswith("linux") and threading.active_count() == 1
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 def die_with_parent() -> None:

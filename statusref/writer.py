@@ -11,6 +11,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 import zipfile
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -514,14 +515,17 @@ def write_atomic(path: Path, data, sweep: bool = False) -> None:
 
 def sweep_temps(path: Path) -> None:
     """Remove the temp files write_atomic() made for `path` in processes that have ended (a build killed as it
-    wrote): named `.NAME.PID.XXXXXXXX.tmp` by a process that no longer runs, plain files. Any other is left."""
-    prefix = f".{path.name}."
+    wrote): plain files named `.NAME.PID.XXXXXXXX.tmp` by a process that no longer runs, untouched for an hour (a
+    process of another PID namespace, such as a container's, may be writing one under a number not running here).
+    Any other is left."""
+    prefix, hour_ago = f".{path.name}.", time.time() - 3600
     for entry in os.scandir(path.parent):
         middle = entry.name[len(prefix) : -len(".tmp")] if entry.name.startswith(prefix) and entry.name.endswith(".tmp") else ""
         pid, _, random = middle.partition(".")
         if pid.isascii() and pid.isdigit() and len(random) == 8 and ended(int(pid)) and entry.is_file(follow_symlinks=False):
             with suppress(FileNotFoundError):
-                os.unlink(entry.path)
+                if entry.stat(follow_symlinks=False).st_mtime < hour_ago:
+                    os.unlink(entry.path)
 
 
 def ended(pid: int) -> bool:

@@ -601,11 +601,39 @@ def test_builds_remove_the_temp_files_killed_builds_left_and_nothing_else(projec
     others = [cache / f".pages.json.{os.getpid()}.a1b2c3d4.tmp",  # a running build's
               cache / ".pages.json.notes.tmp", cache / f".pages.json.{ended.pid}.short.tmp", cache / f".pages.json.{ended.pid}.a1b2c3d4.txt",
               cache / f".other.json.{ended.pid}.a1b2c3d4.tmp", dist / f".http-status-codes.zip.{ended.pid}.a1b2c3d4.tmp.keep"]
+    others.append(cache / f".pages.json.{ended.pid}.recent12.tmp")  # maybe a container's build, writing it now
     for path in left + others:
         path.write_text("x")
+        if not path.name.startswith(".pages.json.") or "recent12" not in path.name:
+            os.utime(path, (0, 1_000_000_000))  # untouched since 2001
     folder = cache / f".pages.json.{ended.pid}.folder12.tmp"
     folder.mkdir()
     (project / "content" / "codes.md").write_text(GOOD.replace("Gone for good.", "Gone, and for good."))
     assert main([]) == 0 and main(["bundle"]) == 0
     assert [p.name for p in left if p.exists()] == []
     assert [p.name for p in others if not p.exists()] == [] and folder.is_dir()
+
+
+def test_a_second_ctrl_c_while_the_build_stops_is_ignored_and_none_changes_the_handler_for_good(project, capsys, monkeypatch):
+    import signal
+
+    from statusref import site
+
+    cleaned = []
+
+    def run(*args, **kwargs):
+        """A build that hears Ctrl+C, and again while it cleans up."""
+        try:
+            signal.raise_signal(signal.SIGINT)
+        finally:
+            signal.raise_signal(signal.SIGINT)
+            cleaned.append("workers stopped")
+    monkeypatch.setattr(site, "run", run)
+    try:
+        assert main([]) == 130
+        assert cleaned == ["workers stopped"] and capsys.readouterr().err == "interrupted\n"
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    monkeypatch.undo()
+    monkeypatch.chdir(project)
+    assert main([]) == 0 and signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -87,6 +87,9 @@ LONG = "ftp://" + "a" * 100
     ("code", "404.0", 3, "code: must be a status code from 100 to 599, not 404.0; ignored"),
     ("code", "true", 3, "code: must be a status code from 100 to 599, not True; ignored"),
     ("role", "admin", 3, "role: the role is one of registry, facts, constants, vendor, comparison, not 'admin'; ignored"),
+    ("title", '"\\uD800 x"', 3, "title: must be text, not '\\ud800 x'; ignored"),  # a lone surrogate: no UTF-8 can hold it
+    ("vendor", '"a\\uDC00"', 3, "vendor: must be text, not 'a\\udc00'; ignored"),
+    ("link", '"https://x.example/\\uD800"', 3, "link: must be an http or https URL, not 'https://x.example/\\ud800'; ignored"),
 ])
 def test_bad_values_are_problems_at_their_key(key, value, line, message):
     text = f"---\ntitle: Fine\n{key}: {value}\n---\n" if key != "title" else f"---\ntrust: 5\n{key}: {value}\n---\n"

@@ -210,6 +210,10 @@ def test_a_process_with_one_thread_on_linux_may_fork_workers_and_one_with_two_ma
               "threading.Thread(target=threading.Event().wait, daemon=True).start(); print(s.can_fork())")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["True", "False"]
+    script = ("import _thread, time, statusref.sources as s; print(s.can_fork()); "  # a thread `threading` does not list,
+              "_thread.start_new_thread(time.sleep, (60,)); print(s.can_fork())")  # as a library's own
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["True", "False"]
 
 
 def test_many_sources_are_parsed_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
@@ -479,3 +483,21 @@ def test_workers_are_killed_and_reaped_when_the_build_gives_up_reading_their_par
     for pid in started:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_ctrl_c_while_the_workers_are_stopped_is_heard_by_the_build(tmp_path, monkeypatch):
+    import statusref.sources as sources
+
+    many_sources(tmp_path, 40)
+    real = sources.stop_workers
+
+    def stop_workers(pids):
+        """Stop the workers, hearing Ctrl+C as it is done."""
+        real(pids)
+        raise KeyboardInterrupt
+    monkeypatch.setattr(sources, "stop_workers", stop_workers)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(sources, "can_fork", lambda: True)
+    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
+    with pytest.raises(KeyboardInterrupt):
+        load_all(tmp_path)
