@@ -202,6 +202,24 @@ def parsed_where(monkeypatch, workers_allowed=True):
         monkeypatch.setattr(sources, "can_fork", lambda: True)
 
 
+def parsed_on_two_cores(monkeypatch, folder, fork=None):
+    """The parse of a folder as a build on two cores makes it, each parse recording the process it ran in, the
+    workers forked with `fork` when given."""
+    import statusref.sources as sources
+
+    parsed_where(monkeypatch)
+    if fork is not None:
+        monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
+    return load_all(folder)
+
+
+def parses(parsed) -> list:
+    """What each parse says, and of which source, leaving out where it ran."""
+    return [(p.source.path, p.records) for p in parsed]
+
+
 def test_a_process_with_one_thread_on_linux_may_fork_workers_and_one_with_two_may_not():
     import subprocess
     import sys
@@ -275,19 +293,14 @@ def test_what_a_dead_worker_leaves_is_parsed_here(tmp_path, monkeypatch):
 
 
 def test_workers_that_cannot_start_leave_the_parsing_here(tmp_path, monkeypatch):
-    import statusref.sources as sources
 
     many_sources(tmp_path, 10)
     alone = load_all(tmp_path)
 
     def refuse():
         raise OSError(11, "Resource temporarily unavailable")
-    parsed_where(monkeypatch)
-    monkeypatch.setattr(os, "fork", refuse)
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
-    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
-    together = load_all(tmp_path)
-    assert [(p.source.path, p.records) for p in together] == [(p.source.path, p.records) for p in alone]
+    together = parsed_on_two_cores(monkeypatch, tmp_path, refuse)
+    assert parses(together) == parses(alone)
     assert {p.source.link for p in together} == {str(os.getpid())}
 
 
@@ -384,7 +397,6 @@ def test_workers_of_which_the_second_cannot_start_lose_no_document_and_leave_no_
     import errno
     import multiprocessing
 
-    import statusref.sources as sources
 
     many_sources(tmp_path, 40)
     alone = load_all(tmp_path)
@@ -399,12 +411,8 @@ def test_workers_of_which_the_second_cannot_start_lose_no_document_and_leave_no_
         pid = real()
         started.append(pid)
         return pid
-    parsed_where(monkeypatch)
-    monkeypatch.setattr(os, "fork", fork)
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
-    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
-    together = load_all(tmp_path)
-    assert [(p.source.path, p.records) for p in together] == [(p.source.path, p.records) for p in alone]
+    together = parsed_on_two_cores(monkeypatch, tmp_path, fork)
+    assert parses(together) == parses(alone)
     assert {p.source.link for p in together} == {str(os.getpid())}
     assert len(started) == 1
     with pytest.raises(ChildProcessError):  # reaped
@@ -443,7 +451,6 @@ def test_what_a_failing_worker_leaves_is_parsed_here_each_document_once_in_order
 
     many_sources(tmp_path, 40)
     alone = load_all(tmp_path)
-    parsed_where(monkeypatch)
     here, real = str(os.getpid()), sources.parse_found
 
     def parse_found(found, *rest):
@@ -451,10 +458,8 @@ def test_what_a_failing_worker_leaves_is_parsed_here_each_document_once_in_order
             raise OSError(errno.EMFILE, "Too many open files")  # in a worker; this process has files to spare
         return real(found, *rest)
     monkeypatch.setattr(sources, "parse_found", parse_found)
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
-    monkeypatch.setattr(sources, "PARALLEL_BYTES", 1)
-    together = load_all(tmp_path)
-    assert [(p.source.path, p.records) for p in together] == [(p.source.path, p.records) for p in alone]
+    together = parsed_on_two_cores(monkeypatch, tmp_path)
+    assert parses(together) == parses(alone)
     assert {p.source.link for p in together[:4]} != {here} and {p.source.link for p in together[4:]} == {here}
 
 
