@@ -629,11 +629,13 @@ def test_a_second_ctrl_c_while_the_build_stops_is_ignored_and_none_changes_the_h
             signal.raise_signal(signal.SIGINT)
             cleaned.append("workers stopped")
     monkeypatch.setattr(site, "run", run)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, whatever runs the tests
     try:
         assert main([]) == 130
         assert cleaned == ["workers stopped"] and capsys.readouterr().err == "interrupted\n"
-    finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
-    monkeypatch.undo()
-    monkeypatch.chdir(project)
-    assert main([]) == 0 and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        monkeypatch.undo()
+        monkeypatch.chdir(project)
+        assert main([]) == 0 and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, before)
