@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .cache import read_plain, sign, signing_key
-from .writer import marked, write_atomic
+from .writer import marked, stamp as file_stamp, write_atomic
 
 RECORD = "last-build.json"
 DEPENDENCIES = ("jinja2", "markupsafe", "markdown_it", "mdurl", "mdit_py_plugins", "yaml", "ftfy")
@@ -52,12 +52,12 @@ def stamp(entry: os.DirEntry, pending: list, prefix: str, skip: str) -> str:
             return f"folder {entry.stat(follow_symlinks=False).st_mode}"
         info = entry.stat()
         if not stat.S_ISDIR(info.st_mode):
-            return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"  # ctime: no copy can set it
+            return file_stamp(info)
     except OSError:  # a dangling link, a link loop, a file gone meanwhile
         pass
     try:
         info = entry.stat(follow_symlinks=False)
-        return f"link to {os.readlink(entry.path)!r} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
+        return f"link to {os.readlink(entry.path)!r} {file_stamp(info)}"
     except OSError:
         return "gone"
 
@@ -91,7 +91,7 @@ def dependencies() -> str:
             holder = holder.parent
         if origin and holder.is_file():
             info = holder.stat()
-            digest.update(f"{holder} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}\0".encode("utf-8", "surrogateescape"))
+            digest.update(f"{holder} {file_stamp(info)}\0".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import sys
+import typing
 from collections import deque
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -17,10 +18,14 @@ from .meta import read_meta
 from .model import ClassName, Comparison, Constant, Entry, Fact, FormerName, Meaning, Problem, Source
 from .leads import is_code, parse_lead
 from .text import decode, drop_controls, drop_macros, first_three, name_key, normalise, shown
+from .writer import stamp as file_stamp
 
 SUFFIXES = (".md", ".markdown")
 MAX_BYTES = 2 * 1024 * 1024
 PARALLEL_BYTES = 256 * 1024  # below this much to parse, forking workers costs more than it saves
+
+
+Record = Entry | FormerName | ClassName | Fact | Constant | Meaning | Comparison  # what a source says, one fact each
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +33,7 @@ class Parsed:
     """One source as read: its metadata, its records and its problems."""
 
     source: Source
-    records: tuple[Entry | FormerName | ClassName | Fact | Constant | Meaning | Comparison, ...]
+    records: tuple[Record, ...]
     problems: tuple[Problem, ...]
     refused: bool = False
 
@@ -207,7 +212,7 @@ def load_sources(content: Path, cache: Cache | None = None, progress=None, site:
     return unique_ids(outlines), Records(cache, found)
 
 
-RECORD_FIELDS = {kind.__name__: len(fields(kind)) for kind in (Entry, FormerName, ClassName, Fact, Constant, Meaning, Comparison)}
+RECORD_FIELDS = {kind.__name__: len(fields(kind)) for kind in typing.get_args(Record)}
 
 
 def plain_record(record) -> bool:
@@ -279,7 +284,7 @@ def stamp_of(found: Found) -> str:
     for path, follow in ((found.path, True), (found.path.with_suffix(".toml"), False)):
         try:
             info = os.stat(path, follow_symlinks=follow)
-            parts.append(f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino} {info.st_dev} {info.st_mode}")
+            parts.append(f"{file_stamp(info)} {info.st_dev} {info.st_mode}")
         except (OSError, ValueError):
             parts.append("none")
     return "\0".join(parts)

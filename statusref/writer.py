@@ -87,9 +87,10 @@ class Writer:
             raise WriteError(f"{path} would be written twice")
         self.written.add(path)
         target = self.root / path
-        if not (self.held and self.left(path, target, data)):
-            self.put(path, target, data)
-        self.stamps[path] = stamp(target.lstat())
+        with naming(target):
+            if not (self.held and self.left(path, target, data)):
+                self.put(path, target, data)
+            self.stamps[path] = stamp(target.lstat())
 
     def put(self, path: str, target: Path, data: bytes | Kept) -> None:
         """Link the file from the previous site, or write it."""
@@ -174,7 +175,8 @@ def size_of(data: bytes | Kept) -> int:
 
 
 def stamp(info: os.stat_result) -> str:
-    """What changes whenever a file's bytes may have: inode, size, modification and change times."""
+    """What changes whenever a file's bytes may have: inode, size, modification and change time (no copy can set
+    a change time); the one way every part of the program stamps a file."""
     return f"{info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}"
 
 
@@ -496,21 +498,34 @@ def write_atomic(path: Path, data, sweep: bool = False) -> None:
     """Write one file so that readers see the old or the new file, never half of one: `data` is its bytes, or a
     function that writes them into the open file. With `sweep`, the temp files that builds killed while writing
     it left beside it are removed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            if isinstance(data, bytes):
-                stream.write(data)
-            else:
-                data(stream)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
+    with naming(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                if isinstance(data, bytes):
+                    stream.write(data)
+                else:
+                    data(stream)
+            os.chmod(temp, 0o644)
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
     if sweep:
         sweep_temps(path)
+
+
+@contextmanager
+def naming(path: Path):
+    """Name `path` in an OS error that names no file, such as a full disk's or a file too large's, so that the
+    user hears where writing failed."""
+    try:
+        yield
+    except OSError as err:
+        if err.filename is None:
+            err.filename = str(path)
+        raise
 
 
 def sweep_temps(path: Path) -> None:

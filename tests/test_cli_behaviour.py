@@ -639,3 +639,21 @@ def test_a_second_ctrl_c_while_the_build_stops_is_ignored_and_none_changes_the_h
         assert main([]) == 0 and signal.getsignal(signal.SIGINT) is signal.default_int_handler
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+def test_a_write_failing_for_want_of_room_names_the_file_and_leaves_the_site(project):
+    import resource
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    command = [sys.executable, str(ROOT / "build.py"), "--quiet", "--no-cache"]
+    assert subprocess.run(command, cwd=project, timeout=120).returncode == 0
+    page = (project / "site" / "410" / "index.html").read_bytes()
+    (project / "content" / "codes.md").write_text(GOOD.replace("Gone for good.", "Gone, and for good."))
+    small = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))  # noqa: E731 - a disk as good as full
+    done = subprocess.run(command, cwd=project, timeout=120, preexec_fn=small, capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.startswith("error: /") and done.stderr.endswith(": File too large\n")
+    assert Path(done.stderr[len("error: "):-len(": File too large\n")]).name == "index.html"
+    assert (project / "site" / "410" / "index.html").read_bytes() == page
