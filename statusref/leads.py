@@ -1,7 +1,12 @@
 """Leads: the code and name at the start of a heading, item, row or line, read with string methods in linear time."""
 from __future__ import annotations
 
+import unicodedata
+
 from .text import strip_separator
+
+PREFIX_WORDS = ("http", "https", "error", "status", "code", "response")  # `HTTP 401`, `Error 403`, `Status code 404`
+SYMBOL_KINDS = ("So", "Sk", "Sm", "Cf")  # emoji and other symbols, arrows, joiners
 
 
 def is_code(token: str) -> bool:
@@ -19,9 +24,49 @@ def code_like(token: str) -> bool:
     return token[:1].isdigit() and token.isascii() and token.isalnum()
 
 
+def decoration(char: str) -> bool:
+    """Whether a character only decorates text: an emoji, a symbol or arrow, a joiner or variation selector."""
+    return not char.isascii() and (unicodedata.category(char) in SYMBOL_KINDS or "\ufe00" <= char <= "\ufe0f" or char == "\u20e3")
+
+
+def starts_with_code(text: str) -> bool:
+    """Whether a text starts with a status code, in backticks or not, and no more digits or letters."""
+    body = text[1:] if text.startswith("`") else text
+    return is_code(body[:3]) and not (body[3:4].isalnum() or body[3:4] == "_")
+
+
+def undecorated(text: str) -> str:
+    """A lead without what writers put before its code: emoji and symbols (`✅ 200 OK`) and words such as `HTTP`,
+    `Error` or `Status code` (`HTTP 401 Unauthorized`, `HTTP/1.1 404`); the text as it is unless a code follows."""
+    body, start = text.strip(), 0
+    while start < len(body) and (decoration(body[start]) or body[start].isspace()):
+        start += 1
+    words = body[start:].split(None, 3)
+    for taken in range(min(len(words), 3) + 1):
+        prefix = words[:taken]
+        if all(w.casefold().rstrip(":") in PREFIX_WORDS or w.casefold().startswith("http/") for w in prefix):
+            rest = body[start:]
+            for word in prefix:
+                rest = rest[rest.index(word) + len(word) :].lstrip()
+            if starts_with_code(rest):
+                return rest
+    return text
+
+
+def undecorated_name(name: str) -> str:
+    """A name without emoji and symbols around it (`I'm a teapot 🫖`)."""
+    start, end = 0, len(name)
+    while end and (decoration(name[end - 1]) or name[end - 1].isspace()):
+        end -= 1
+    while start < end and (decoration(name[start]) or name[start].isspace()):
+        start += 1
+    return name[start:end]
+
+
 def parse_lead(text: str) -> tuple[str, str] | None:
-    """Split `404 Not Found`, `404: Not Found` or `` `404` - Not Found `` into the code-like token and the name."""
-    body = text.strip()
+    """Split `404 Not Found`, `404: Not Found` or `` `404` - Not Found `` into the code-like token and the name;
+    emoji, symbols and words such as `HTTP` before a code are left out (`✅ HTTP 404 Not Found 🔍`)."""
+    body = undecorated(text).strip()
     body = body[1:] if body.startswith("`") else body
     if not body[:1].isdigit():
         return None
@@ -66,7 +111,8 @@ def bold_lead(text: str) -> tuple[str, str] | None:
 
 
 def plain_lead(content: str) -> tuple[str, str]:
-    """Split at the first `: `, ` - ` or line end: the lead (code and name), and the rest from the separator."""
+    """Split at the first `: `, ` - `, arrow (` → `, ` -> `) or line end: the lead (code and name), and the rest from
+    the separator."""
     text = content.lstrip()
     newline = text.find("\n")
     newline = len(text) if newline < 0 else newline
@@ -78,7 +124,8 @@ def plain_lead(content: str) -> tuple[str, str]:
             continue
         start = index if run is None else run
         colon = char == ":" and (index + 1 == len(text) or text[index + 1].isspace())
-        dash = char in "-–—" and run is not None and index + 1 < len(text) and text[index + 1].isspace()
+        width = 2 if text[index : index + 2] in ("->", "=>") else 1
+        dash = (char in "-–—→" or width == 2) and run is not None and index + width < len(text) and text[index + width].isspace()
         if (colon or dash) and start <= newline:
             return text[:start], text[start:]
         if index >= newline:

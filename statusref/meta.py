@@ -2,7 +2,8 @@
 
 Keys: `title` (text), `link` (an http or https URL), `trust` (a whole number from 0 to 100), `role` (one of ROLES),
 `code` (the one code a document is about, 100 to 599), `language` (of a constants document, one of LANGUAGES) and
-`vendor` (of a vendor document: text).
+`vendor` (of a vendor document: text) and `status` (of a document about one code: deprecated, experimental or
+non-standard, as MDN writes it).
 Other keys are ignored. A bad value is a problem at its line, and the default is used.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .urls import is_web_url
 DELIMITERS = {"---": "yaml", "+++": "toml"}
 ROLES = ("registry", "facts", "constants", "vendor", "comparison")
 LANGUAGES = ("python", "java", "node", "go", "dotnet", "rust")
+STATUS_FLAGS = ("deprecated", "experimental", "non-standard")
 SHALLOW = 512  # characters of metadata, which nest at most 256 levels: far from what the YAML and TOML readers'
 # recursion can take, whatever the stack they are called on; longer metadata is read on a stack of its own
 
@@ -240,7 +242,15 @@ def one_of(value, allowed: tuple[str, ...], what: str) -> tuple[str, str]:
     return "", f"the {what} is one of {', '.join(allowed)}, not {shown(value)}"
 
 
+def check_status(value) -> tuple[tuple[str, ...], str]:
+    """A page's status as MDN writes it (`status: [deprecated]`): the flags among its words, others ignored."""
+    words = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+    if words is None or not all(map(is_text, words)):
+        return (), f"must be a word or a list of words such as deprecated, not {shown(value)}"
+    return tuple(w.strip().casefold() for w in words if w.strip().casefold() in STATUS_FLAGS), ""
+
+
 CHECKS = {
     "title": check_title, "link": check_link, "trust": check_trust, "role": check_role, "code": check_code,
-    "language": check_language, "vendor": check_title,
+    "language": check_language, "vendor": check_title, "status": check_status,
 }

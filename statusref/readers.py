@@ -9,7 +9,8 @@ from markdown_it.token import Token
 
 from .markup import markdown, plain_text
 from .model import ClassName, Entry, FormerName, Problem
-from .leads import bold_lead, class_label, code_like, drop_marker, entry_like, is_code, parse_lead, range_ends, range_lead, split_lead
+from .leads import (bold_lead, class_label, code_like, drop_marker, entry_like, is_code, parse_lead, range_ends, range_lead, split_lead,
+                    undecorated, undecorated_name)
 from .text import FLAG_WORDS, clean_name, clean_text, shorten, strip_separator, without_attributes
 
 MD = markdown()
@@ -21,7 +22,7 @@ ROLE_WORDS = {
     "constant": ("constant", "constants", "enum", "symbol", "identifier"),
     "description": ("description", "explanation", "details", "detail", "notes", "comment", "definition"),
     "reference": ("reference", "references", "spec", "specification", "rfc", "defined", "source"),
-    "name": ("name", "reason", "meaning", "summary", "phrase", "title", "message", "text"),
+    "name": ("name", "reason", "meaning", "summary", "phrase", "title", "message", "text", "status"),  # `Code | Status`
 }
 MAX_DEPTH = 40
 
@@ -190,15 +191,24 @@ def class_heading_name(text: str) -> str:
 
 
 def class_of(text: str) -> int | None:
-    """The class a heading or table row names (`4xx`, `Client Errors`), if any."""
+    """The class a heading or table row names (`4xx`, `Client Errors`), if any: by its label, or by its first or
+    second word in a short text, the words client and server only before `errors` (`Server Response Codes` names
+    no class)."""
     label = CLASS_HEADING.search(text)
     if label:
         return int(label.group(1))
-    words = text.casefold()
-    for digit, word in CLASS_WORDS:
-        if word in words:
-            return digit
+    words = "".join(c if c.isalpha() else " " for c in text.casefold()).split()
+    for index, word in enumerate(words[:2] if len(words) <= 5 else ()):  # a title that mentions servers names none
+        for digit, stem in CLASS_WORDS:
+            after = [w for w in words[index + 1 : index + 3] if w != "side"][:1]
+            if word.startswith(stem) and (digit < 4 or after[:1] and after[0].startswith("error")):
+                return digit
     return None
+
+
+def mentions_class(text: str, digit: int) -> bool:
+    """Whether a text beside a class label mentions that class by its word (`4xx | Client Oops`)."""
+    return CLASS_WORDS[digit - 1][1] in text.casefold()
 
 
 def finish_section(state: State) -> None:
@@ -239,6 +249,7 @@ def add_entry(state: State, code: int, raw_name: str, text: str, line: int, refe
 
 def entry_of(code: int, raw_name: str, text: str, line: int, reference: str = "") -> Entry:
     """An entry with its name split from its qualifiers (`Locked (WebDAV)`) and a cited RFC kept as its reference."""
+    raw_name = undecorated_name(raw_name)
     name, qualifiers = clean_name(plain_text(raw_name) if any(c in raw_name for c in "[*_`<&\\") else raw_name)
     if ("_" in name and " " not in name) or raw_name.strip()[:1] == "`" == raw_name.strip()[-1:]:
         name = ""  # a constant such as NOT_FOUND or `ValidationError`, not a name
@@ -268,11 +279,13 @@ def read_table(state: State, block: list[Token]) -> None:
     roles = header_roles(headers)
     if "code" not in roles:
         return read_grid(state, rows) if headers and all(class_of(h) for h in headers if h) else None
-    if not any(meant_as_code(inline_text(c).strip("*_ ")) for c in column(rows, roles["code"])):
+    if not any(meant_as_code(code_text(c)) for c in column(rows, roles["code"])):
         return  # a table of something else, whose column happens to be called code or value
     if "former" in roles:
         read_former_rows(state, rows[1:], roles)
         return
+    if "name" not in roles and "description" in roles and names_column(column(rows, roles["description"])):
+        roles["name"] = roles.pop("description")  # the registry's own `Value | Description`: a description that is a name
     if not {"name", "description"} & roles.keys():
         state.problem(line_of(block), "table has a code column but no name or description column")
         return
@@ -281,6 +294,19 @@ def read_table(state: State, block: list[Token]) -> None:
         if read_table_row(state, line, cells, roles):
             check_cell_count(state, line, len(rows[0][1]))
     state.class_digit, state.class_line = outer
+
+
+def code_text(token: Token) -> str:
+    """A code cell's text without emphasis, or emoji and words such as `HTTP` around its code (`` `200` ✅ ``)."""
+    return undecorated_name(undecorated(inline_text(token))).strip("*_ ")
+
+
+def names_column(cells: list[Token]) -> bool:
+    """Whether a column holds names (`Not Found`), not sentences: every cell short and unpunctuated, and most of
+    them with every longer word capitalised."""
+    texts = [text for text in map(inline_text, cells) if text.strip()]
+    titled = [t for t in texts if all(w[:1].isupper() for w in t.split() if len(w) > 3 and w.isalpha())]
+    return bool(texts) and all(map(looks_like_name, texts)) and len(titled) * 5 >= len(texts) * 4
 
 
 def meant_as_code(cell: str) -> bool:
@@ -359,14 +385,14 @@ def cell(cells: list[Token], roles: dict[str, int], role: str) -> Token | None:
 
 def read_table_row(state: State, line: int, cells: list[Token], roles: dict[str, int]) -> bool:
     """One table row: a class row (`4xx | Client Errors`), a code entry, or neither; whether it was an entry."""
-    code = inline_text(cell(cells, roles, "code")).strip("*_ ")
+    code = code_text(cell(cells, roles, "code"))
     name_cell, text_cell = cell(cells, roles, "name"), cell(cells, roles, "description")
     name = name_cell.content if name_cell else ""
-    text = text_cell.content if text_cell else ""
+    text = cell_breaks(text_cell.content) if text_cell else ""
     reference_cell = cell(cells, roles, "reference")
     reference = inline_text(reference_cell) if reference_cell else ""
     digit = class_label(code)
-    if digit and (not name or class_of(name) == digit or not text.strip()):
+    if digit and (not name or mentions_class(name, digit) or not text.strip()):
         state.class_digit, state.class_line = digit, line
         state.records.append(ClassName(digit, clean_text(name) or code, line, clean_text(text)))
         return False
@@ -384,10 +410,22 @@ def read_table_row(state: State, line: int, cells: list[Token], roles: dict[str,
     return True
 
 
+def cell_breaks(text: str) -> str:
+    """A cell's text with its `<br>` tags, the one way to break a line in a table cell, as line breaks."""
+    parts, start, at = [], 0, text.find("<")
+    while at >= 0:
+        tag = next((t for t in ("<br>", "<br/>", "<br />") if text[at : at + len(t)].lower() == t), "")
+        if tag:
+            parts.append(text[start:at].rstrip(" ") + "\n")
+            start = at + len(tag)
+        at = text.find("<", at + 1)
+    return "".join(parts) + text[start:].lstrip(" ") if parts else text
+
+
 def read_former_rows(state: State, rows: list, roles: dict[str, int]) -> None:
     """Rows of a table of former names: code, former name, where it was used."""
     for line, cells in rows:
-        code = inline_text(cell(cells, roles, "code"))
+        code = code_text(cell(cells, roles, "code"))
         former = cell(cells, roles, "former")
         note = cell(cells, roles, "reference")
         if not is_code(code):
@@ -401,9 +439,22 @@ def read_former_rows(state: State, rows: list, roles: dict[str, int]) -> None:
 
 
 def read_list(state: State, block: list[Token]) -> None:
-    """A list whose items lead with a code and name; nested items stay in the description."""
-    for item in list_items(block):
+    """A list whose items lead with a code and name; nested items stay in the description. A list of other numbers
+    (ports, years), among which some happen to be codes, is none: more than a third of its numbers not codes."""
+    items = list_items(block)
+    numbers = [lead for lead in map(item_number, items) if lead]
+    if len(numbers) >= 3 and sum(not is_code(n) for n in numbers) * 3 > len(numbers):
+        return
+    for item in items:
         read_list_item(state, item)
+
+
+def item_number(item: list[Token]) -> str:
+    """The number an item leads with (`- 443: HTTPS`), if it leads with one."""
+    if len(item) < 2 or item[0].type != "paragraph_open":
+        return ""
+    parsed = parse_lead(split_lead(item[1].content)[0])
+    return parsed[0] if parsed and parsed[0].isascii() and parsed[0].isdigit() else ""
 
 
 def list_items(block: list[Token]) -> list[list[Token]]:

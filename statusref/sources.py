@@ -17,7 +17,7 @@ from .cache import decode as decode_record
 from .meta import read_meta
 from .model import ClassName, Comparison, Constant, Entry, Fact, FormerName, Meaning, Problem, Source
 from .leads import is_code, parse_lead
-from .text import decode, drop_controls, drop_macros, first_three, name_key, normalise, shown
+from .text import decode, drop_controls, drop_macros, first_three, header_flags, name_key, normalise, shown
 from .writer import stamp as file_stamp
 
 SUFFIXES = (".md", ".markdown")
@@ -512,11 +512,12 @@ def parse_source(rel: str, data: bytes, sidecar: bytes = b"", label: str = "", t
             problems.append(Problem(label, line, "control characters (such as ESC or BEL) dropped: HTML cannot show them"))
     meta, text, found = read_meta(label, text, sidecar)
     problems.extend(found)
+    flags = tuple(dict.fromkeys(meta.get("status", ()) + header_flags(text)))
     text, macros, first = drop_macros(text)
     if macros:
         what = "a template macro ({{...}}, {% %}) is" if macros == 1 else f"{macros} template macros ({{{{...}}}}, {{% %}}) are"
         problems.append(Problem(label, first, f"{what} not Markdown: the words shown are kept, the rest dropped"))
-    records, found, heading = read_text(meta, rel, label, text)
+    records, found, heading = read_text(meta, rel, label, text, flags)
     problems.extend(found)
     if text.strip() and not records and not found:
         problems.append(Problem(label, 1, "no status codes found: expected a table, list or headings of codes"))
@@ -524,8 +525,9 @@ def parse_source(rel: str, data: bytes, sidecar: bytes = b"", label: str = "", t
     return Parsed(source, tuple(records), tuple(problems))
 
 
-def read_text(meta: dict, rel: str, label: str, text: str) -> tuple[list, list[Problem], str]:
-    """Records, problems and first heading of a document: read by its role, as one code, or shape by shape."""
+def read_text(meta: dict, rel: str, label: str, text: str, flags: tuple[str, ...] = ()) -> tuple[list, list[Problem], str]:
+    """Records, problems and first heading of a document: read by its role, as one code (with the `flags` its
+    metadata and banners give it), or shape by shape."""
     from .readers import read_markdown  # only when a source must be read: warm builds need no reader
     from .roles import read_role
 
@@ -537,6 +539,8 @@ def read_text(meta: dict, rel: str, label: str, text: str) -> tuple[list, list[P
         return records, found, heading
     records, found, heading = read_markdown(label, text) if text.strip() else ([], [], "")
     single = one_code(meta, rel, heading)
+    if single and flags:
+        single = (single[0], single[1] + "".join(f" ({flag.capitalize()})" for flag in flags))
     return ([single_entry(single, text)], [], heading) if single else (records, found, heading)
 
 

@@ -18,7 +18,7 @@ WIKI_NOTES = {"citation needed", "clarification needed", "according to whom?"}
 MULTI_SPACE = re.compile(r"[ \t]{2,}")
 MOJIBAKE_HINTS = re.compile("[ÂÃâ€™Å¢]")
 SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"'][.!?])\s+(?=[A-Z\"'])")
-SEPARATORS = ":-–—"
+SEPARATORS = ":-–—→"
 NOT_LETTERS = re.compile("[^0-9a-z]+")
 CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # what HTML cannot show: C0 but tab, LF, FF, CR; DEL; C1
 
@@ -79,7 +79,8 @@ def drop_wiki_notes(text: str) -> str:
     while at >= 0:
         close = text.find("]", at + 1, at + 24)
         inner = text[at + 1 : close] if close > 0 else ""
-        if inner.casefold() in WIKI_NOTES or (inner.isdigit() and len(inner) <= 3 and inner.isascii()):
+        linked = text[close + 1 : close + 2] in ("(", "[")  # `[403](#403-forbidden)`: a link, not a note
+        if not linked and (inner.casefold() in WIKI_NOTES or (inner.isdigit() and len(inner) <= 3 and inner.isascii())):
             kept.append(text[start:at].rstrip(" \t\n"))
             start = close + 1
         at = text.find("[", at + 1)
@@ -148,12 +149,21 @@ def first_sentence(plain: str, limit: int = 160) -> str:
 
 
 def strip_separator(text: str) -> str:
-    """Text without a leading separator such as `:` or `-` and the spaces around it."""
+    """Text without a leading separator such as `:`, `-` or an arrow (`→`, `->`) and the spaces around it."""
     text = text.lstrip()
+    if text[:2] in ("->", "=>"):
+        return text[2:].lstrip()
     return text[1:].lstrip() if text[:1] and text[0] in SEPARATORS else text
 
 
 FLAG_MACROS = {"deprecated_inline": " (Deprecated)", "experimental_inline": " (Experimental)", "non-standard_inline": " (Non-standard)"}
+FLAG_HEADERS = {"{{deprecated_header": "deprecated", "{{seecompattable": "experimental", "{{non-standard_header": "non-standard"}
+
+
+def header_flags(text: str) -> tuple[str, ...]:
+    """The flags a page's banner macros give the one code it is about (`{{Deprecated_Header}}`)."""
+    folded = text.casefold()
+    return tuple(flag for mark, flag in FLAG_HEADERS.items() if mark in folded)
 
 
 def drop_macros(text: str) -> tuple[str, int, int]:
@@ -201,6 +211,9 @@ def macro_text(inner: str) -> str:
     inner = inner.strip("-").strip()
     if inner in FLAG_MACROS:
         return FLAG_MACROS[inner]
+    if inner[:4].casefold() == "rfc(":  # `{{RFC("9110", "Not Found", "15.5.5")}}`: the RFC's number is what it names
+        number = inner[4:].split(",")[0].strip(" \"')")
+        return f"RFC {number}" if number.isascii() and number.isdigit() else ""
     for quote in ('"', "'"):
         end = inner.rfind(quote)
         start = inner.rfind(quote, 0, end) if end > 0 else -1

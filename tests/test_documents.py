@@ -37,6 +37,8 @@ def test_each_document_gives_its_codes_names_and_descriptions(tmp_path, name):
     assert {c: entries[int(c)].name for c in expected["codes"]} == {c: n or "" for c, n in expected["codes"].items()}
     for code, beginning in expected["descriptions"].items():
         assert plain_text(entries[int(code)].text).startswith(beginning), (code, entries[int(code)].text[:80])
+    for code, qualifiers in expected.get("qualifiers", {}).items():
+        assert list(entries[int(code)].qualifiers) == qualifiers, code
     assert not set(entries) & set(expected["not_codes"])
     allowed = expected["warnings"]
     assert len(problems) <= max(1, len(allowed)), [str(p) for p in problems]

@@ -119,3 +119,40 @@ def test_entry_like(line, code):
 ])
 def test_range_lead(text, is_range):
     assert range_lead(text) is is_range
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("✅ 200 OK", ("200", "OK")),
+    ("💥 500 Internal Server Error", ("500", "Internal Server Error")),
+    ("HTTP 401 Unauthorized", ("401", "Unauthorized")),
+    ("Error 403: Forbidden", ("403", "Forbidden")),
+    ("🔍 Status 404 - Not Found", ("404", "Not Found")),
+    ("HTTP/1.1 404 Not Found", ("404", "Not Found")),
+    ("HTTP status code 429 Too Many Requests", ("429", "Too Many Requests")),
+    ("✅ `200` OK", ("200", "OK")),
+    ("Status codes to know", None),  # the words alone lead with no code
+    ("🔥 2024 news", None),  # a symbol before a number that is no code stays: no lead
+    ("Status 2024", None),
+    ("HTTP 4xx", None),
+])
+def test_emoji_and_words_before_a_code_are_left_out_of_its_lead(text, lead):
+    assert parse_lead(text) == lead
+
+
+@pytest.mark.parametrize("name, kept", [("I'm a teapot 🫖", "I'm a teapot"), ("⚠️ Gone", "Gone"), ("Not Found", "Not Found"),
+                                        ("Café", "Café"), ("🫖", "")])
+def test_emoji_around_a_name_are_left_out(name, kept):
+    from statusref.leads import undecorated_name
+
+    assert undecorated_name(name) == kept
+
+
+@pytest.mark.parametrize("item, split", [
+    ("100 Continue → send the body now.", ("100 Continue", "send the body now.")),
+    ("404 Not Found -> nothing here", ("404 Not Found", "nothing here")),
+    ("500 Internal Server Error => it broke", ("500 Internal Server Error", "it broke")),
+    ("**200 OK** → it worked.", ("200 OK", "it worked.")),
+    ("302 Found->x", ("302 Found->x", "")),  # an arrow without spaces is no separator
+])
+def test_an_arrow_separates_a_lead_from_its_description(item, split):
+    assert split_lead(item) == split

@@ -151,3 +151,15 @@ def test_long_metadata_is_read_here_when_no_thread_can_start(monkeypatch):
     started = read_meta("long.md", text, b"")
     monkeypatch.setattr(threading.Thread, "start", refuse)
     assert read_meta("long.md", text, b"") == started and started[0] == {"title": "Long"}
+
+
+@pytest.mark.parametrize("status, flags, problems", [
+    ("[deprecated]", ("deprecated",), []),
+    ("Experimental", ("experimental",), []),
+    ("[non-standard, other]", ("non-standard",), []),
+    ("{a: 1}", None, [(2, "status: must be a word or a list of words such as deprecated, not a mapping of 1; ignored")]),
+])
+def test_a_status_gives_the_flags_among_its_words(status, flags, problems):
+    meta, _, found = read_meta("doc.md", f"---\nstatus: {status}\n---\nText.\n", b"")
+    assert meta.get("status") == flags
+    assert [(p.line, p.message) for p in found] == problems

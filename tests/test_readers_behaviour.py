@@ -69,7 +69,10 @@ def test_a_group_item_gives_its_class_name_and_the_entries_under_it():
 
 
 @pytest.mark.parametrize("heading, digit", [("Informational responses", 1), ("Success", 2), ("Redirection messages", 3),
-                                            ("Client error responses", 4), ("Server errors", 5), ("Other codes", None)])
+                                            ("Client error responses", 4), ("Server errors", 5), ("Other codes", None),
+                                            ("Client-side errors", 4), ("1. Informational", 1), ("Server Response Codes", None),
+                                            ("Site Health: Server Setup and Hosting", None), ("A field guide for API clients", None),
+                                            ("The client errors we see most often here", None)])
 def test_a_class_is_known_by_its_word(heading, digit):
     from statusref.readers import class_of
 
@@ -129,3 +132,22 @@ def test_a_constant_column_named_so_is_not_the_name_column(header):
 def test_a_misspelt_header_plays_only_its_likeliest_role():
     records, problems, _ = read("| Code | Cdoe Nmae | Descripton |\n| --- | --- | --- |\n| 404 | Not Found | Gone. |\n")
     assert records == [Entry(404, "", (), "Gone.", 3, "")]
+
+
+@pytest.mark.parametrize("table, names", [
+    ("| Value | Description |\n| --- | --- |\n| 404 | Not Found |\n| 451 | Unavailable For Legal Reasons |\n| 418 | (Unused) |\n",
+     {404: ("Not Found", ""), 451: ("Unavailable For Legal Reasons", ""), 418: ("", "")}),
+    ("| Code | Description |\n| --- | --- |\n| 200 | The call worked |\n| 404 | Nothing here |\n",
+     {200: ("", "The call worked"), 404: ("", "Nothing here")}),  # sentences, though short: descriptions
+    ("| Code | Status | Description |\n| --- | --- | --- |\n| 200 | OK | It worked. |\n", {200: ("OK", "It worked.")}),
+])
+def test_a_description_column_of_names_and_a_status_column_give_names(table, names):
+    records, problems, _ = read(table)
+    assert {r.code: (r.name, r.text) for r in records} == names
+    assert problems == []
+
+
+def test_a_list_of_other_numbers_is_no_list_of_codes_though_some_are_codes():
+    records, problems, _ = read("- 22: SSH\n- 80: HTTP\n- 443: HTTPS\n- 3389: RDP\n\n## Codes\n\n- 200: OK\n- 404: Not Found\n- 600: Odd\n")
+    assert [r.code for r in records] == [200, 404]
+    assert problems == [(10, "600 is not a status code: codes run from 100 to 599")]

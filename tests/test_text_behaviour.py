@@ -33,6 +33,7 @@ def test_bytes_no_codepage_reads_are_replaced_at_their_line():
     ("No notes here.", "No notes here."),
     ("List [a] and [1234] stay", "List [a] and [1234] stay"),
     ("[3]Start and end[4]", "Start and end"),
+    ("Send [403](#403-forbidden) or [404][gone] instead [5].", "Send [403](#403-forbidden) or [404][gone] instead."),
 ])
 def test_wiki_notes_are_dropped(text, kept):
     assert drop_wiki_notes(text) == kept
@@ -174,3 +175,18 @@ def test_shorten(text, limit, result):
 ])
 def test_controls_html_cannot_show_are_dropped_from_the_first_line_on(text, kept, line):
     assert drop_controls(text) == (kept, line)
+
+
+@pytest.mark.parametrize("text, shown", [
+    ('In {{RFC("2518")}} and {{rfc(9110, "Not Found", "15.5.5")}}.', "In RFC 2518 and RFC 9110."),
+    ('{{RFC("draft")}} gone', " gone"),
+])
+def test_an_rfc_macro_shows_the_rfc_it_names(text, shown):
+    assert drop_macros(text)[0] == shown
+
+
+def test_banner_macros_give_their_flags():
+    from statusref.text import header_flags
+
+    assert header_flags("{{HTTPSidebar}}{{Deprecated_Header}}\n{{SeeCompatTable}}") == ("deprecated", "experimental")
+    assert header_flags("{{deprecated_inline}} only") == ()
