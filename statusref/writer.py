@@ -462,22 +462,40 @@ def zip_bytes(files: list[tuple[str, bytes]], folder: str, date_time: tuple) -> 
     """A zip of the files under one folder, the same bytes for the same files, signed with its comment."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.comment = ZIP_COMMENT
         for path, data in sorted(files):
             info = zipfile.ZipInfo(f"{folder}/{path}", date_time=date_time)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
+        archive.comment = zip_comment(archive)
     return buffer.getvalue()
 
 
+def zip_comment(archive: zipfile.ZipFile) -> bytes:
+    """A bundle's comment: what wrote it, and a digest of every entry's name, size and CRC, so that a bundle to
+    which anything was added, or in which anything was changed or removed, is known as no longer ours alone."""
+    digest = hashlib.sha256()
+    for info in archive.infolist():
+        digest.update(f"{info.filename}\0{info.file_size}\0{info.CRC}\0".encode("utf-8", "surrogateescape"))
+    return ZIP_COMMENT + b" " + digest.hexdigest().encode()
+
+
 def our_zip(path: Path) -> bool:
-    """Whether a file is a bundle this program wrote."""
+    """Whether a file is a bundle this program wrote, as it wrote it."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return archive.comment == ZIP_COMMENT
-    except (OSError, zipfile.BadZipFile):
+            return archive.comment == zip_comment(archive)
+    except (OSError, zipfile.BadZipFile, ValueError):
         return False
+
+
+def replaceable_bundle(target: Path) -> None:
+    """Refuse a bundle target that is not missing or a bundle this program wrote as it wrote it."""
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise WriteError(f"{target} is not a plain file: not replacing it")
+    if target.exists() and not our_zip(target):
+        raise WriteError(f"{target} is not a bundle this program wrote, or files were added to it or changed since: "
+                         "not replacing it; move it away or choose another --out")
 
 
 def write_bundle(target: Path, data: bytes, say=None) -> None:
@@ -485,12 +503,10 @@ def write_bundle(target: Path, data: bytes, say=None) -> None:
     target = Path(os.path.abspath(target))
     if not target.name or (target.is_dir() and not target.is_symlink()):
         raise WriteError(f"{target} is a folder: a bundle is a file, such as dist/http-status-codes.zip")
+    replaceable_bundle(target)  # before the lock, which a refused target must not get beside it
     target.parent.mkdir(parents=True, exist_ok=True)
     with locked(target, say):
-        if target.is_symlink() or (target.exists() and not target.is_file()):
-            raise WriteError(f"{target} is not a plain file: not replacing it")
-        if target.exists() and not our_zip(target):
-            raise WriteError(f"{target} is not a bundle this program wrote: not replacing it")
+        replaceable_bundle(target)  # again: another build may have written meanwhile
         write_atomic(target, data, sweep=True)
 
 

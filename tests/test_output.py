@@ -114,18 +114,27 @@ def test_a_site_of_the_first_version_is_recognised_once(tmp_path):
         assert tree_hash(out) == before
 
 
-@pytest.mark.parametrize("existing", [b"my notes, not a zip", b"other zip"])
+@pytest.mark.parametrize("existing", ["my notes, not a zip", "other zip", "other zip with our old comment",
+                                      "our bundle with a file added", "our bundle with a file added in its folder"])
 def test_bundle_never_overwrites_a_file_it_did_not_write(tmp_path, existing):
     target = tmp_path / "http-status-codes.zip"
-    if existing == b"other zip":
+    command = ("bundle", "--content", str(CONTENT), "--out", str(target), "--no-cache")
+    if existing.startswith("our bundle"):
+        assert run_cli(*command, cwd=tmp_path).returncode == 0
+        (tmp_path / ".http-status-codes.zip.lock").unlink()
+        with zipfile.ZipFile(target, "a") as archive:  # as `zip -u` does: the comment stays
+            archive.writestr("http-status-codes/notes.html" if "folder" in existing else "my-notes.txt", "mine")
+    elif existing.startswith("other zip"):
         with zipfile.ZipFile(target, "w") as archive:
             archive.writestr("mine.txt", "mine")
+            archive.comment = b"statusref offline bundle" if "comment" in existing else b""
     else:
-        target.write_bytes(existing)
+        target.write_text(existing)
     before = target.read_bytes()
-    result = run_cli("bundle", "--content", str(CONTENT), "--out", str(target), "--no-cache", cwd=tmp_path)
+    result = run_cli(*command, cwd=tmp_path)
     assert result.returncode == 2 and "is not a bundle this program wrote" in result.stderr
     assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["http-status-codes.zip"]  # not even a lock beside it
 
 
 def test_bundle_replaces_its_own_zip(tmp_path):
