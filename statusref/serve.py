@@ -5,10 +5,11 @@ import gc
 import http.server
 import mimetypes
 import os
+import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from .cache import Cache
 from .cli import template_line
@@ -31,6 +32,8 @@ RELOAD_JS = b"""// Reloads the page when the site is rebuilt (build.py serve onl
 """
 CSP = "default-src 'none'; script-src 'self';"
 LOOK_EVERY = 1.0  # seconds between looks at a site folder that refused a rebuild, to see whether it may be replaced
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")  # the names this server answers to: another is a page of another origin's
+# DNS pointing at this machine (DNS rebinding), which must not read the site
 
 
 class Served(Folder):
@@ -90,12 +93,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     served: Served
     urls = Urls()
+    timeout = 60  # seconds a connection may stay silent before it is closed, so idle clients hold no thread for good
+    head = False
 
     def log_message(self, *args) -> None:
         """Stay quiet: rebuilds and problems are what matter here."""
 
+    def do_HEAD(self) -> None:
+        """Answer as to GET, without the body."""
+        self.head = True
+        self.do_GET()
+
     def do_GET(self) -> None:
         """Answer the reload endpoints and the site's files."""
+        if not local_host(self.headers.get("Host", "")):
+            return self.reply(421, b"This server answers only to 127.0.0.1 and localhost\n", "text/plain")
         raw = urlsplit(self.path).path
         try:
             path = unquote_to_bytes(raw).decode("utf-8") if well_escaped(raw) else None
@@ -116,27 +128,33 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """One file of the site, a redirect for a folder named without its slash, or the site's 404 page."""
         root = self.served.out
         file = root / name
+        body = None
         try:
             hidden = any(part.startswith(".") for part in name.split("/"))
-            if file.is_dir() and not hidden:
-                return self.redirect(path + "/")
-            found = file.is_file() and not hidden
-        except OSError:  # a name too long for the file system, say: no such page
-            found = False
-        if not found:
-            page = root / self.urls.path("notfound")
-            body = page.read_bytes() if page.is_file() else b"Not found\n"
-            return self.reply(404, with_reload(body), "text/html; charset=utf-8")
+            inside = os.path.realpath(file).startswith(os.path.join(os.path.realpath(root), ""))  # no link out of it
+            if file.is_dir() and inside and not hidden:
+                return self.redirect("/" + name + "/")  # from the name: `/%2Fapi` goes to `/api/`, never `//api/`
+            body = file.read_bytes() if inside and not hidden and file.is_file() else None
+        except OSError:  # a name too long for the file system, or a file a rebuild replaced meanwhile: no such page
+            pass
+        if body is None:
+            return self.reply(404, with_reload(self.not_found(root)), "text/html; charset=utf-8")
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        body = file.read_bytes()
         if kind == "text/html":
             return self.reply(200, with_reload(body), "text/html; charset=utf-8")
         self.reply(200, body, kind + ("; charset=utf-8" if kind.startswith("text/") or kind.endswith(("json", "javascript")) else ""))
 
+    def not_found(self, root: Path) -> bytes:
+        """The site's 404 page, or a line if there is none."""
+        try:
+            return (root / self.urls.path("notfound")).read_bytes()
+        except OSError:
+            return b"Not found\n"
+
     def redirect(self, location: str) -> None:
-        """Send the browser to a folder's address."""
+        """Send the browser to a folder's address, percent-encoded as a header must be."""
         self.send_response(301)
-        self.send_header("Location", location)
+        self.send_header("Location", quote(location, safe="/"))
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -147,7 +165,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if not self.head:
+            self.wfile.write(body)
+
+
+class Server(http.server.ThreadingHTTPServer):
+    """The HTTP server, quiet about clients that go away mid-answer."""
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up is no error; any other is one line, never a traceback."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            say(f"error: answering a request: {type(error).__name__}: {error}")
+
+
+def local_host(host: str) -> bool:
+    """Whether a Host header names this machine by a name this server answers to, with any port."""
+    name = host[: host.find("]") + 1] if host.startswith("[") else host.partition(":")[0]
+    return name.casefold() in LOCAL_HOSTS
 
 
 def well_escaped(path: str) -> bool:
@@ -169,7 +204,7 @@ def with_reload(html: bytes) -> bytes:
 def serve(config: Config, port: int, quiet: bool) -> int:
     """Bind the port, watch, build, then serve on 127.0.0.1 and rebuild after every change until interrupted."""
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        server = Server(("127.0.0.1", port), Handler)
     except OSError as err:
         say(f"error: cannot serve on 127.0.0.1:{port}: {err.strerror or err}")
         return 2

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from statusref.model import Problem
-from statusref.serve import CSP, RELOAD_JS, Handler, Served, serve, well_escaped, with_reload
+from statusref.serve import CSP, RELOAD_JS, Handler, Served, Server, serve, well_escaped, with_reload
 from statusref.site import Config
 
 PAGE = f'<html><head><meta http-equiv="Content-Security-Policy" content="{CSP}"></head><body>Home</body></html>'
@@ -28,11 +28,17 @@ def server(tmp_path_factory):
     (out / "data.weirdext").write_bytes(b"\x00\x01")
     (out / ".hidden").mkdir()
     (out / ".hidden" / "index.html").write_text("secret")
+    (out / "über").mkdir()
+    (out / "über" / "index.html").write_text("<html><body>Umlaut</body></html>")
+    outside = out.parent / "outside"
+    outside.mkdir()
+    (outside / "key.txt").write_text("not the site's")
+    (out / "leak").symlink_to(outside)
     served = Served(out)
     served.wanted((), False)
     served.published()
     handler = type("TestHandler", (Handler,), {"served": served})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield httpd.server_address[1]
@@ -40,9 +46,9 @@ def server(tmp_path_factory):
     httpd.server_close()
 
 
-def get(port, path):
+def get(port, path, method="GET", headers=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", path)
+    connection.request(method, path, headers=headers or {})
     response = connection.getresponse()
     result = (response.status, response.getheader("Content-Type"), response.getheader("Location"), response.read())
     connection.close()
@@ -287,3 +293,56 @@ def test_the_reload_script_is_added_once_before_the_first_end_of_body():
     reloading = with_reload(page)
     assert reloading.count(b"reload.js") == 1 and reloading.count(b"connect-src") == 1
     assert reloading.endswith(b'<p>x</p><script src="/__serve/reload.js"></script>\n</body><!-- </body> --></html>')
+
+
+@pytest.mark.parametrize("path, location", [
+    ("/%2F404", "/404/"),  # never `//404/`, which a browser reads as another host
+    ("/%C3%BCber", "/%C3%BCber/"),  # a header is ASCII: the folder's name percent-encoded
+    ("/./404", "/404/"),
+])
+def test_a_folder_is_redirected_to_its_own_address_percent_encoded(server, path, location):
+    assert get(server, path)[:3] == (301, None, location)
+
+
+@pytest.mark.parametrize("path", ["/leak/key.txt", "/leak/", "/leak"])
+def test_a_link_out_of_the_site_folder_is_never_followed(server, path):
+    status, _, _, body = get(server, path)
+    assert status == 404 and b"not the site's" not in body
+
+
+def test_head_answers_as_get_without_a_body(server):
+    status, kind, _, body = get(server, "/api/codes.json", method="HEAD")
+    assert (status, kind, body) == (200, "application/json; charset=utf-8", b"")
+    connection = http.client.HTTPConnection("127.0.0.1", server, timeout=30)
+    connection.request("HEAD", "/")
+    assert connection.getresponse().getheader("Content-Length") == str(len(get(server, "/")[3]))
+    connection.close()
+
+
+@pytest.mark.parametrize("host, status", [("attacker.example:8000", 421), ("attacker.example", 421), ("127.0.0.1.evil:80", 421),
+                                          ("localhost:8000", 200), ("LOCALHOST", 200), ("127.0.0.1", 200), ("[::1]:8000", 200)])
+def test_only_requests_for_this_machine_are_answered(server, host, status):
+    assert get(server, "/api/codes.json", headers={"Host": host})[0] == status
+
+
+def test_a_file_a_rebuild_removes_as_it_is_read_gets_the_404_page(server, monkeypatch):
+    import pathlib
+
+    real = pathlib.Path.read_bytes
+    gone = lambda self: real(self) if self.name != "codes.json" else (_ for _ in ()).throw(FileNotFoundError(2, "gone"))  # noqa: E731
+    monkeypatch.setattr(pathlib.Path, "read_bytes", gone)
+    status, kind, _, body = get(server, "/api/codes.json")
+    assert (status, kind) == (404, "text/html; charset=utf-8") and body.startswith(b"<html><body>Nothing here")
+
+
+def test_a_client_that_hangs_up_is_no_error_and_any_other_error_is_one_line(capsys):
+    httpd = Server(("127.0.0.1", 0), Handler)
+    try:
+        for error in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset"), ValueError("odd")):
+            try:
+                raise error
+            except Exception:  # noqa: BLE001 - as socketserver calls handle_error, inside the handler's except
+                httpd.handle_error(None, ("127.0.0.1", 1))
+    finally:
+        httpd.server_close()
+    assert capsys.readouterr().err == "error: answering a request: ValueError: odd\n"
