@@ -846,7 +846,7 @@ def machine_files(env: Environment, model: Model, urls: Urls, date: str, paths: 
         return files
     robots = ["User-agent: *", "Allow: /"]
     if urls.base_url:
-        locs = [urls.absolute(p) for p in paths if p.endswith(".html") and p != urls.path("notfound")]
+        locs = [urls.escaped(p) for p in paths if p.endswith(".html") and p != urls.path("notfound")]
         files.append((urls.path("sitemap"), rendered(env, "sitemap.xml", urls.path("sitemap"), {"locs": locs, "date": date})))
-        robots.append(f"Sitemap: {urls.absolute(urls.path('sitemap'))}")
+        robots.append(f"Sitemap: {urls.escaped(urls.path('sitemap'))}")
     return files + [(urls.path("robots"), ("\n".join(robots) + "\n").encode("utf-8"))]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import quote
 
 INDEX = "index.html"
 PAGES = {
@@ -45,6 +46,11 @@ class Urls:
     def absolute(self, path: str) -> str:
         """The public URL of a file as a server answers it: under the base URL, or from the site root."""
         return (self.base_url.rstrip("/") if self.base_url else "") + "/" + hosted(path)
+
+    def escaped(self, path: str) -> str:
+        """The public URL of a file with its path percent-encoded as RFC 3986 asks (`/compare/%C3%BCber/`): for the
+        sitemap and robots.txt, which take no other characters."""
+        return (self.base_url.rstrip("/") if self.base_url else "") + "/" + quote(hosted(path), safe="/")
 
     def root_path(self) -> str:
         """The path of the site root on its host: `/` or `/docs/` for https://host/docs."""

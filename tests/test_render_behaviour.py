@@ -267,3 +267,11 @@ def test_descriptions_count_in_a_page_digest_by_their_own_digest():
     assert pager.digest(Shown(lambda: [("a source", "a description", "<p>x</p>")], "one")) == "one"
     assert pager.digest([Shown(list, "one"), Shown(list, "two")]) == "(one,two)"
     assert pager.digest({"shown": Shown(list, "two")}) == "{'shown':two}"
+
+
+def test_the_sitemap_percent_encodes_a_page_address_that_is_not_ascii():
+    comparison = b"---\nrole: comparison\n---\n# Gone compared\n\n| Code | Means |\n| --- | --- |\n| 404 | maybe back |\n| 410 | for good |\n"
+    files, _ = files_of(("compare-über.md", comparison), base_url="https://s.example/")
+    page = next(p for p in files if p.startswith("compare/") and p.endswith("/index.html"))
+    assert "ü" in page and b"<loc>https://s.example/compare/%C3%BCber/</loc>" in files["sitemap.xml"]
+    assert files["sitemap.xml"].isascii()

@@ -82,3 +82,13 @@ def test_web_urls(text, ok):
 ])
 def test_relative_paths(target, current, path):
     assert relative(target, current) == path
+
+
+@pytest.mark.parametrize("base, path, url", [
+    ("https://ex.example/", "compare/東京/index.html", "https://ex.example/compare/%E6%9D%B1%E4%BA%AC/"),
+    ("https://ex.example/docs", "compare/über/index.html", "https://ex.example/docs/compare/%C3%BCber/"),
+    ("https://ex.example", "404/index.html", "https://ex.example/404/"),
+    ("https://ex.example", "compare/a b/index.html", "https://ex.example/compare/a%20b/"),
+])
+def test_escaped_urls_take_only_the_characters_a_sitemap_allows(base, path, url):
+    assert Urls(base).escaped(path) == url
