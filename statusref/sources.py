@@ -18,6 +18,7 @@ from .meta import read_meta
 from .model import ClassName, Comparison, Constant, Entry, Fact, FormerName, Meaning, Problem, Source
 from .leads import is_code, parse_lead
 from .text import decode, drop_controls, drop_macros, first_three, header_flags, name_key, normalise, shown
+from .urls import PAGE_IDS
 from .writer import stamp as file_stamp
 
 SUFFIXES = (".md", ".markdown")
@@ -605,20 +606,24 @@ def source_id(rel: str) -> str:
 
 
 def unique_ids(parsed: list[Outline]) -> list[Outline]:
-    """Give every source its own id: a later path that would share one gets a number, with a problem."""
+    """Give every source its own id: a later path that would share one gets a number, with a problem; one that
+    would be an id of the pages' own (`main`) gets `-source`."""
     taken: dict[str, str] = {}
     result = []
     for one in parsed:
         if one.refused:
             result.append(one)
             continue
-        wanted, number, source = one.source.id, 1, one.source
+        wanted, number = one.source.id + ("-source" if one.source.id in PAGE_IDS else ""), 1  # `main.md` is no `#main`
+        source = replace(one.source, id=wanted)
         while source.id in taken:
             number += 1
             source = replace(source, id=f"{wanted}-{number}")
         if source.id != wanted:
             message = f"its id {wanted!r} is taken by {taken[wanted]}; this document's id is {source.id!r}"
-            one = replace(one, source=source, problems=one.problems + (Problem(source.label, 1, message),))
+            one = replace(one, problems=one.problems + (Problem(source.label, 1, message),))
+        if source.id != one.source.id:
+            one = replace(one, source=source)
         taken[source.id] = source.path
         result.append(one)
     return result

@@ -5,6 +5,8 @@ import posixpath
 from urllib.parse import quote
 
 INDEX = "index.html"
+PAGE_IDS = frozenset({"main", "search", "search-help", "search-results", "search-status", "compare", "constants",
+                      "protocol", "vendors"})  # the templates' own element ids, which no source's anchor may take
 PAGES = {
     "index": INDEX,
     "class": "{}xx/" + INDEX,

@@ -10,6 +10,7 @@ import pytest
 from generate import PATHOLOGICAL
 from helpers import CONTENT, ROOT, read_doc, run_cli
 from statusref.merge import build_model
+from statusref.site import Config, build
 from statusref.sources import load_all
 
 ENTRY = "- **404 Not Found**: Missing.\n"
@@ -76,12 +77,12 @@ def test_only_one_source_may_be_the_registry(tmp_path):
 def test_source_ids_are_unique_readable_and_stable(tmp_path):
     content = tmp_path / "content"
     (content / "sub").mkdir(parents=True)
-    for name in ("a_b.md", "a-b.md", "über.md", "A-B.markdown", "sub/notes.md", "sub-notes.md"):
+    for name in ("a_b.md", "a-b.md", "über.md", "A-B.markdown", "sub/notes.md", "sub-notes.md", "main.md", "Search.md"):
         (content / name).write_text(ENTRY)
     parsed = load_all(content)
     ids = {p.source.path: p.source.id for p in parsed}
     assert ids == {"A-B.markdown": "a-b", "a-b.md": "a-b-2", "a_b.md": "a-b-3", "sub-notes.md": "sub-notes",
-                   "sub/notes.md": "sub-notes-2", "über.md": "über"}
+                   "sub/notes.md": "sub-notes-2", "über.md": "über", "main.md": "main-source", "Search.md": "search-source"}
     told = sorted(str(p) for one in parsed for p in one.problems)
     assert told == [
         f"{content / 'a-b.md'}:1: its id 'a-b' is taken by A-B.markdown; this document's id is 'a-b-2'",
@@ -204,3 +205,16 @@ def test_pathological_sources_of_100_kb_build(tmp_path, shape):
     result = run_cli("--content", str(content), "--out", str(tmp_path / "site"), "--no-cache", cwd=tmp_path, timeout=60)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-500:]
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_no_source_takes_an_id_of_the_pages_own(tmp_path):
+    from bs4 import BeautifulSoup
+
+    content = tmp_path / "content"
+    content.mkdir()
+    for name in ("main.md", "search.md", "search-results.md"):
+        (content / name).write_text(ENTRY)
+    assert build(Config(content=content, out=tmp_path / "site", cache=None)).ok
+    for page in (tmp_path / "site").rglob("*.html"):
+        ids = [tag["id"] for tag in BeautifulSoup(page.read_text(), "html.parser").select("[id]")]
+        assert len(ids) == len(set(ids)), (page, ids)
