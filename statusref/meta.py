@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from .model import Problem
-from .text import drop_controls
+from .text import drop_controls, one_line
 from .urls import is_web_url
 
 DELIMITERS = {"---": "yaml", "+++": "toml"}
@@ -193,7 +193,7 @@ def is_text(value) -> bool:
 
 def check_title(value) -> tuple[str, str]:
     """A title is text on one line."""
-    text = " ".join(drop_controls(value)[0].split()) if is_text(value) else ""
+    text = " ".join(one_line(drop_controls(value)[0]).split()) if is_text(value) else ""
     if text:
         return text, ""
     return "", f"must be text, not {shown(value)}"

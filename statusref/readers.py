@@ -11,7 +11,7 @@ from .markup import markdown, plain_text
 from .model import ClassName, Entry, FormerName, Problem
 from .leads import (bold_lead, class_label, code_like, drop_marker, entry_like, is_code, parse_lead, range_ends, range_lead, split_lead,
                     undecorated, undecorated_name)
-from .text import FLAG_WORDS, clean_name, clean_text, shorten, strip_separator, without_attributes
+from .text import FLAG_WORDS, clean_name, clean_text, one_line, shorten, strip_separator, without_attributes
 
 MD = markdown()
 CLASS_HEADING = re.compile(r"\b([1-5])xx\b", re.I)
@@ -174,7 +174,7 @@ def read_heading(state: State, block: list[Token]) -> None:
 def set_class(state: State, digit: int, level: int, line: int, text: str) -> None:
     """Enter a class heading and record the name this source gives it."""
     state.class_digit, state.class_level, state.class_line = digit, level, line
-    state.records.append(ClassName(digit, class_heading_name(text) or f"{digit}xx", line))
+    state.records.append(ClassName(digit, one_line(class_heading_name(text)) or f"{digit}xx", line))
 
 
 def class_heading_name(text: str) -> str:
@@ -394,7 +394,7 @@ def read_table_row(state: State, line: int, cells: list[Token], roles: dict[str,
     digit = class_label(code)
     if digit and (not name or mentions_class(name, digit) or not text.strip()):
         state.class_digit, state.class_line = digit, line
-        state.records.append(ClassName(digit, clean_text(name) or code, line, clean_text(text)))
+        state.records.append(ClassName(digit, one_line(clean_text(name)) or code, line, clean_text(text)))
         return False
     if (not code and not name.strip() and not text.strip()) or name.strip("*_ ").casefold() == "unassigned":
         return False
@@ -505,7 +505,7 @@ def group_of(content: str, lead: str, rest: str) -> tuple[int, str] | None:
 def read_group(state: State, digit: int, rest: str, blocks: list[list[Token]], line: int) -> None:
     """A class or range item: its name, then the lists nested under it, read within that class (none for class 0)."""
     if digit and rest and looks_like_name(rest):
-        state.records.append(ClassName(digit, clean_text(rest), line))
+        state.records.append(ClassName(digit, one_line(clean_text(rest)), line))
     outer = state.class_digit, state.class_line
     state.class_digit, state.class_line = digit or None, line
     for nested in blocks:

@@ -17,7 +17,7 @@ from .cache import decode as decode_record
 from .meta import read_meta
 from .model import ClassName, Comparison, Constant, Entry, Fact, FormerName, Meaning, Problem, Source
 from .leads import is_code, parse_lead
-from .text import decode, drop_controls, drop_macros, first_three, header_flags, name_key, normalise, shown
+from .text import decode, drop_controls, drop_macros, first_three, header_flags, name_key, normalise, one_line, shown
 from .urls import PAGE_IDS
 from .writer import stamp as file_stamp
 
@@ -581,7 +581,7 @@ def make_source(rel: str, label: str, meta: dict, heading: str) -> Source:
     return Source(
         id=source_id(rel),
         path=rel,
-        title=meta.get("title") or heading or fallback,
+        title=meta.get("title") or one_line(heading) or fallback,
         link=meta.get("link", ""),
         trust=meta.get("trust", 50),
         registry=meta.get("role") == "registry",

@@ -20,6 +20,8 @@ MOJIBAKE_HINTS = re.compile("[ÂÃâ€™Å¢]")
 SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"'][.!?])\s+(?=[A-Z\"'])")
 SEPARATORS = ":-–—→"
 NOT_LETTERS = re.compile("[^0-9a-z]+")
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))  # embeddings,
+# overrides, isolates: one left open in a name reverses what follows it on the line (`Notes \u202e` in a list of sources)
 CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # what HTML cannot show: C0 but tab, LF, FF, CR; DEL; C1
 
 
@@ -97,9 +99,15 @@ def clean_text(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+def one_line(text: str) -> str:
+    """Text shown on one line among others (a name, a title) without bidirectional controls, which would reorder
+    the text after it."""
+    return text.translate(BIDI_CONTROLS)
+
+
 def clean_name(raw: str) -> tuple[str, tuple[str, ...]]:
     """Split a raw name into the name and its qualifiers: `Locked (WebDAV)`."""
-    name = clean_text(raw).strip(" *_`:.-–—\t")
+    name = one_line(clean_text(raw)).strip(" *_`:.-–—\t")
     qualifiers: list[str] = []
     end = len(name)
     while end and name[end - 1] == ")":

@@ -218,3 +218,17 @@ def test_no_source_takes_an_id_of_the_pages_own(tmp_path):
     for page in (tmp_path / "site").rglob("*.html"):
         ids = [tag["id"] for tag in BeautifulSoup(page.read_text(), "html.parser").select("[id]")]
         assert len(ids) == len(set(ids)), (page, ids)
+
+
+def test_bidirectional_controls_never_reach_a_name_or_title(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "notes.md").write_text("---\ntitle: \"Notes \u202e\"\nvendor: \"Acme \u2067\"\n---\n# x\n\n"
+                                      "| Code | Name | Description |\n| --- | --- | --- |\n| 4xx | Client \u202dErrors | |\n"
+                                      "| 404 | Not \u202eFound | Gone \u2066for\u2069 now. |\n")
+    (content / "other.md").write_text("# Heading \u202b of mine\n\n- 299 Custom \u2068name\u2069: made up.\n")
+    assert build(Config(content=content, out=tmp_path / "site", cache=None)).ok
+    model = build_model(load_all(content))
+    shown = [s.title for s in model.sources] + [c.title for c in model.codes] + [c.name for c in model.classes if c.name]
+    assert shown and not any(ch in text for text in shown for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), shown
+    assert "Gone \u2066for\u2069 now." in (tmp_path / "site" / "404" / "index.html").read_text()  # a description keeps them: a block of its own
