@@ -284,3 +284,27 @@ def test_axe_reports_no_violations(browser, server, model, scheme):
     problems += [f"/404/ with search open {v}" for v in axe_violations(page)]
     context.close()
     assert problems == []
+
+
+def test_a_long_unbreakable_name_never_scrolls_a_page_sideways(browser, tmp_path):
+    from helpers import CONTENT
+    from statusref.site import Config, bundle
+
+    import shutil
+    import zipfile
+
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(CONTENT / "iana-registry.md", content)
+    long = "Requestheaderfieldstoolargeforconfiguredupstreamproxylimits" * 3
+    (content / "notes.md").write_text(f"# Proxy notes\n\n- 299 {long}: a made-up code.\n- 404 {long}: another name.\n")
+    assert bundle(Config(content=content, cache=None), tmp_path / "b.zip").ok
+    with zipfile.ZipFile(tmp_path / "b.zip") as archive:
+        archive.extractall(tmp_path / "site")
+    root = next((tmp_path / "site").iterdir())
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    for path in ("index.html", "299/index.html", "404/index.html", "2xx/index.html", "sources/index.html"):
+        page.goto((root / path).as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), path
+    context.close()
