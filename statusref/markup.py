@@ -22,7 +22,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 
-from .text import without_attributes
+from .text import shorten, without_attributes
 
 MEMO_ATTRIBUTE = "_statusref_link_labels"
 
@@ -158,6 +158,8 @@ def renderer() -> MarkdownIt:
     md.core.ruler.push("html_as_text", html_as_text)
     md.core.ruler.push("no_attributes", drop_attributes)
     md.core.ruler.push("link_codes", link_codes)
+    md.core.ruler.push("aligned_by_class", aligned_by_class)
+    md.core.ruler.push("images_as_text", images_as_text)
     return md
 
 
@@ -165,9 +167,11 @@ def render_description(text: str, code: int, known: frozenset, link) -> tuple[st
     """One description as HTML, the codes it mentions, and a warning for each thing not shown as written."""
     md = renderer()
     md.validateLink.refused.clear()
-    env = {"known": known, "self": code, "link": link, "mentions": set(), "tags": set()}
+    env = {"known": known, "self": code, "link": link, "mentions": set(), "tags": set(), "images": set()}
     body = md.render(text, env)
     warnings = [html_warning(tag) for tag in sorted(env["tags"])]
+    warnings += [f"image {shorten(src, 60)} is not shown (pages show no images from sources); its words are kept"
+                 for src in sorted(env["images"])]
     warnings += [f"unsafe {scheme}: link is dropped and shown as text" for scheme in sorted(md.validateLink.refused)]
     return body, tuple(sorted(env["mentions"])), tuple(warnings)
 
@@ -223,6 +227,33 @@ def drop_attributes(state) -> None:
             continue
         kept.append(token)
     state.tokens = kept
+
+
+def aligned_by_class(state) -> None:
+    """A table column's alignment (`| ---: |`) as a class, not the style attribute the pages' policy refuses."""
+    for token in state.tokens:
+        style = token.attrGet("style") if token.type in ("th_open", "td_open") else None
+        if style:
+            del token.attrs["style"]
+            side = str(style).partition(":")[2]
+            if side in ("left", "center", "right"):
+                token.attrSet("class", f"align-{side}")
+
+
+def images_as_text(state) -> None:
+    """Images as their words: a page loads nothing from another site, and a source's own image files are not
+    published. Each image's address is noted for a warning."""
+    for token in state.tokens:
+        if token.children and any(child.type == "image" for child in token.children):
+            token.children = [as_words(child, state.env) for child in token.children]
+
+
+def as_words(token: Token, env: dict) -> Token:
+    """An image as the text of its description; any other token as it is."""
+    if token.type != "image":
+        return token
+    env.setdefault("images", set()).add(str(token.attrGet("src") or ""))
+    return text_token("".join(child.content for child in token.children or () if child.type in ("text", "code_inline")))
 
 
 def tag_name(html: str) -> str:

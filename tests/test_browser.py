@@ -286,7 +286,7 @@ def test_axe_reports_no_violations(browser, server, model, scheme):
     assert problems == []
 
 
-def test_a_long_unbreakable_name_never_scrolls_a_page_sideways(browser, tmp_path):
+def test_a_long_unbreakable_name_never_scrolls_a_page_sideways_and_a_table_keeps_its_alignment(browser, tmp_path):
     from helpers import CONTENT
     from statusref.site import Config, bundle
 
@@ -297,7 +297,8 @@ def test_a_long_unbreakable_name_never_scrolls_a_page_sideways(browser, tmp_path
     content.mkdir()
     shutil.copy(CONTENT / "iana-registry.md", content)
     long = "Requestheaderfieldstoolargeforconfiguredupstreamproxylimits" * 3
-    (content / "notes.md").write_text(f"# Proxy notes\n\n- 299 {long}: a made-up code.\n- 404 {long}: another name.\n")
+    (content / "notes.md").write_text(f"# Proxy notes\n\n- 299 {long}: a made-up code.\n- 404 {long}: another name.\n\n"
+                                      "  | Retry | After |\n  | ---: | :---: |\n  | 1 | 2 |\n")
     assert bundle(Config(content=content, cache=None), tmp_path / "b.zip").ok
     with zipfile.ZipFile(tmp_path / "b.zip") as archive:
         archive.extractall(tmp_path / "site")
@@ -307,4 +308,6 @@ def test_a_long_unbreakable_name_never_scrolls_a_page_sideways(browser, tmp_path
     for path in ("index.html", "299/index.html", "404/index.html", "2xx/index.html", "sources/index.html"):
         page.goto((root / path).as_uri())
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), path
+    page.goto((root / "404/index.html").as_uri())  # a description table's alignment, as classes the policy allows
+    assert [page.evaluate(f"getComputedStyle(document.querySelector('td.align-{side}')).textAlign") for side in ("right", "center")] == ["right", "center"]
     context.close()

@@ -38,6 +38,12 @@ def render(text, code=200):
      "<table>\n<thead>\n<tr>\n<th>Code</th>\n<th>Note</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>418</td>\n"
      "<td>a {#x}</td>\n</tr>\n</tbody>\n</table>\n", (), ()),
     ("#\n\nText.", "<h1></h1>\n<p>Text.</p>\n", (), ()),
+    ("| a | b |\n| ---: | :---: |\n| 1 | 2 |",  # classes: the pages' policy refuses style attributes
+     '<table>\n<thead>\n<tr>\n<th class="align-right">a</th>\n<th class="align-center">b</th>\n</tr>\n</thead>\n<tbody>\n'
+     '<tr>\n<td class="align-right">1</td>\n<td class="align-center">2</td>\n</tr>\n</tbody>\n</table>\n', (), ()),
+    ("See ![the *flow*](https://e.com/f.png) and ![map](map.png).", "<p>See the flow and map.</p>\n", (),
+     ("image https://e.com/f.png is not shown (pages show no images from sources); its words are kept",
+      "image map.png is not shown (pages show no images from sources); its words are kept")),
 ])
 def test_render_description(text, html, mentions, warnings):
     assert render(text) == (html, mentions, warnings)
