@@ -25,6 +25,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from .text import shorten, without_attributes
 
 MEMO_ATTRIBUTE = "_statusref_link_labels"
+ALERTS = {"NOTE": "Note:", "TIP": "Tip:", "IMPORTANT": "Important:", "WARNING": "Warning:", "CAUTION": "Caution:"}
 
 
 def markdown() -> MarkdownIt:
@@ -160,6 +161,8 @@ def renderer() -> MarkdownIt:
     md.core.ruler.push("link_codes", link_codes)
     md.core.ruler.push("aligned_by_class", aligned_by_class)
     md.core.ruler.push("images_as_text", images_as_text)
+    md.core.ruler.push("alerts_as_words", alerts_as_words)
+    md.core.ruler.push("no_empty_sections", no_empty_sections)
     return md
 
 
@@ -170,7 +173,7 @@ def render_description(text: str, code: int, known: frozenset, link) -> tuple[st
     env = {"known": known, "self": code, "link": link, "mentions": set(), "tags": set(), "images": set()}
     body = md.render(text, env)
     warnings = [html_warning(tag) for tag in sorted(env["tags"])]
-    warnings += [f"image {shorten(src, 60)} is not shown (pages show no images from sources); its words are kept"
+    warnings += [f"image {shorten(src, 60)} is not shown (pages load no image from elsewhere); its words are kept"
                  for src in sorted(env["images"])]
     warnings += [f"unsafe {scheme}: link is dropped and shown as text" for scheme in sorted(md.validateLink.refused)]
     return body, tuple(sorted(env["mentions"])), tuple(warnings)
@@ -241,8 +244,8 @@ def aligned_by_class(state) -> None:
 
 
 def images_as_text(state) -> None:
-    """Images as their words: a page loads nothing from another site, and a source's own image files are not
-    published. Each image's address is noted for a warning."""
+    """Images as their words, but those held in the page (`data:image/png`): a page loads nothing from another
+    site, and a source's own image files are not published. Each image's address is noted for a warning."""
     for token in state.tokens:
         if token.children and any(child.type == "image" for child in token.children):
             token.children = [as_words(child, state.env) for child in token.children]
@@ -250,10 +253,50 @@ def images_as_text(state) -> None:
 
 def as_words(token: Token, env: dict) -> Token:
     """An image as the text of its description; any other token as it is."""
-    if token.type != "image":
+    src = str(token.attrGet("src") or "") if token.type == "image" else ""
+    if token.type != "image" or src.startswith("data:image/"):  # an image in the page itself loads, as the policy allows
         return token
-    env.setdefault("images", set()).add(str(token.attrGet("src") or ""))
+    env.setdefault("images", set()).add(src)
     return text_token("".join(child.content for child in token.children or () if child.type in ("text", "code_inline")))
+
+
+def alerts_as_words(state) -> None:
+    """A quote that opens with an alert marker as GitHub and MDN write it (`> [!NOTE]`) opens with its word."""
+    tokens = state.tokens
+    for index in range(2, len(tokens)):
+        token = tokens[index]
+        if token.type != "inline" or tokens[index - 2].type != "blockquote_open" or not token.children:
+            continue
+        first, rest = token.children[0], token.children[1:]
+        marker, close, after = first.content.partition("]") if first.type == "text" else ("", "", "")
+        word = ALERTS.get(marker[2:].upper()) if marker[:2] == "[!" and close else None
+        if word:
+            first.content = after.lstrip()
+            if not first.content and rest and rest[0].type == "softbreak":
+                rest = rest[1:]
+            token.children = [Token("strong_open", "strong", 1), text_token(word), Token("strong_close", "strong", -1),
+                              text_token(" ")] + ([first] if first.content else []) + rest
+
+
+def no_empty_sections(state) -> None:
+    """Leave out a heading with nothing under it before the next heading as high or the end: what is left of a
+    section that only held a macro (`## Specifications` over `{{Specifications}}`)."""
+    tokens, kept = state.tokens, []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and empty_section(tokens, index):
+            kept.append(None)
+        elif kept and kept[-1] is None and token.type in ("inline", "heading_close"):
+            if token.type == "heading_close":
+                kept[-1:] = []
+        else:
+            kept.append(token)
+    state.tokens = [t for t in kept if t is not None]
+
+
+def empty_section(tokens: list[Token], index: int) -> bool:
+    """Whether the heading opening at `index` is followed by nothing, or straight by a heading as high or higher."""
+    after = index + 3
+    return after >= len(tokens) or (tokens[after].type == "heading_open" and tokens[after].tag <= tokens[index].tag)
 
 
 def tag_name(html: str) -> str:

@@ -16,13 +16,15 @@ from .text import FLAG_WORDS, clean_name, clean_text, one_line, shorten, strip_s
 MD = markdown()
 CLASS_HEADING = re.compile(r"\b([1-5])xx\b", re.I)
 CLASS_WORDS = ((1, "informational"), (2, "success"), (3, "redirect"), (4, "client"), (5, "server"))
-ROLE_WORDS = {
+ROLE_WORDS = {  # English, then the words Spanish, Portuguese, French, German and Italian tables use
     "former": ("former", "formerly", "old", "previous", "obsolete"),
-    "code": ("code", "status", "number", "value"),
+    "code": ("code", "status", "number", "value", "código", "codigo", "estado", "statuscode", "codice"),
     "constant": ("constant", "constants", "enum", "symbol", "identifier"),
-    "description": ("description", "explanation", "details", "detail", "notes", "comment", "definition"),
+    "description": ("description", "explanation", "details", "detail", "notes", "comment", "definition",
+                    "descripción", "descripcion", "descrição", "descricao", "beschreibung", "descrizione", "explicación"),
     "reference": ("reference", "references", "spec", "specification", "rfc", "defined", "source"),
-    "name": ("name", "reason", "meaning", "summary", "phrase", "title", "message", "text", "status"),  # `Code | Status`
+    "name": ("name", "reason", "meaning", "summary", "phrase", "title", "message", "text", "status",  # `Code | Status`
+             "nombre", "significado", "nome", "nom", "signification", "bedeutung", "significato", "mensaje", "mensagem"),
 }
 MAX_DEPTH = 40
 
@@ -132,14 +134,14 @@ def inline_text(token: Token) -> str:
     return " ".join("".join(parts).split())
 
 
-def heading_text(token: Token) -> str:
-    """A heading's text without decorations: a trailing attribute list (`{#id}`) or trailing links."""
+def heading_text(token: Token, links: bool = False) -> str:
+    """A heading's text without decorations: a trailing attribute list (`{#id}`) or, unless `links`, trailing links."""
     segments, depth = [], 0
     for child in token.children or ():
         depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
         if child.type in ("text", "code_inline", "softbreak", "hardbreak"):
             segments.append((depth > 0, " " if child.type.endswith("break") else child.content))
-    while segments and segments[-1][0] and not all(linked for linked, _ in segments):
+    while not links and segments and segments[-1][0] and not all(linked for linked, _ in segments):
         segments.pop()
     return without_attributes(" ".join("".join(piece for _, piece in segments).split()))
 
@@ -159,6 +161,8 @@ def read_heading(state: State, block: list[Token]) -> None:
     line = line_of(block)
     text = heading_text(block[1])
     lead = parse_lead(text)
+    if lead and is_code(lead[0]) and not lead[1]:  # `### 404 [Not Found](url)`: the link is the name
+        lead = parse_lead(heading_text(block[1], links=True)) or lead
     if lead and is_code(lead[0]) and not range_lead(text):
         state.section = Section(int(lead[0]), lead[1], line, block[0].map[1], level)
         return
@@ -279,7 +283,7 @@ def read_table(state: State, block: list[Token]) -> None:
     roles = header_roles(headers)
     if "code" not in roles:
         return read_grid(state, rows) if headers and all(class_of(h) for h in headers if h) else None
-    if not any(meant_as_code(code_text(c)) for c in column(rows, roles["code"])):
+    if not any(meant_as_code(code_text(c)) or lead_code(code_text(c)) for c in column(rows, roles["code"])):
         return  # a table of something else, whose column happens to be called code or value
     if "former" in roles:
         read_former_rows(state, rows[1:], roles)
@@ -307,6 +311,12 @@ def names_column(cells: list[Token]) -> bool:
     texts = [text for text in map(inline_text, cells) if text.strip()]
     titled = [t for t in texts if all(w[:1].isupper() for w in t.split() if len(w) > 3 and w.isalpha())]
     return bool(texts) and all(map(looks_like_name, texts)) and len(titled) * 5 >= len(texts) * 4
+
+
+def lead_code(cell: str) -> bool:
+    """Whether a cell holds a code and a name (`404 Not Found`)."""
+    lead = parse_lead(cell) if " " in cell else None
+    return bool(lead and is_code(lead[0]) and lead[1])
 
 
 def meant_as_code(cell: str) -> bool:
@@ -351,7 +361,7 @@ def header_roles(headers: list[str]) -> dict[str, int]:
 
 def header_candidates(header: str) -> list[str]:
     """The roles one header cell could play, most likely first, forgiving typos (`Sumarary`)."""
-    words = re.findall(r"[a-z]+", header.casefold())
+    words = "".join(c if c.isalpha() else " " for c in header.casefold()).split()
     found = [role for role, known in ROLE_WORDS.items() if any(word in known for word in words)]
     if found:
         return found
@@ -388,6 +398,9 @@ def read_table_row(state: State, line: int, cells: list[Token], roles: dict[str,
     code = code_text(cell(cells, roles, "code"))
     name_cell, text_cell = cell(cells, roles, "name"), cell(cells, roles, "description")
     name = name_cell.content if name_cell else ""
+    if lead_code(code):  # `| 404 Not Found | text |`: the code cell holds the name too
+        code, named = parse_lead(code)
+        name = name or named
     text = cell_breaks(text_cell.content) if text_cell else ""
     reference_cell = cell(cells, roles, "reference")
     reference = inline_text(reference_cell) if reference_cell else ""

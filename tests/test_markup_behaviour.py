@@ -41,9 +41,15 @@ def render(text, code=200):
     ("| a | b |\n| ---: | :---: |\n| 1 | 2 |",  # classes: the pages' policy refuses style attributes
      '<table>\n<thead>\n<tr>\n<th class="align-right">a</th>\n<th class="align-center">b</th>\n</tr>\n</thead>\n<tbody>\n'
      '<tr>\n<td class="align-right">1</td>\n<td class="align-center">2</td>\n</tr>\n</tbody>\n</table>\n', (), ()),
+    ("> [!NOTE]\n> Browsers show their own page.", "<blockquote>\n<p><strong>Note:</strong> Browsers show their own page.</p>\n</blockquote>\n", (), ()),
+    ("> [!warning] Careful.", "<blockquote>\n<p><strong>Warning:</strong> Careful.</p>\n</blockquote>\n", (), ()),
+    ("> [!odd] Kept.", "<blockquote>\n<p>[!odd] Kept.</p>\n</blockquote>\n", (), ()),
+    ("Intro.\n\n## Specifications\n\n## Browser compatibility\n\n## See also\n\n- More.",
+     "<p>Intro.</p>\n<h2>See also</h2>\n<ul>\n<li>More.</li>\n</ul>\n", (), ()),
+    ("## Outer\n\n### Inner\n\nText.", "<h2>Outer</h2>\n<h3>Inner</h3>\n<p>Text.</p>\n", (), ()),
     ("See ![the *flow*](https://e.com/f.png) and ![map](map.png).", "<p>See the flow and map.</p>\n", (),
-     ("image https://e.com/f.png is not shown (pages show no images from sources); its words are kept",
-      "image map.png is not shown (pages show no images from sources); its words are kept")),
+     ("image https://e.com/f.png is not shown (pages load no image from elsewhere); its words are kept",
+      "image map.png is not shown (pages load no image from elsewhere); its words are kept")),
 ])
 def test_render_description(text, html, mentions, warnings):
     assert render(text) == (html, mentions, warnings)

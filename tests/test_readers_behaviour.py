@@ -151,3 +151,17 @@ def test_a_list_of_other_numbers_is_no_list_of_codes_though_some_are_codes():
     records, problems, _ = read("- 22: SSH\n- 80: HTTP\n- 443: HTTPS\n- 3389: RDP\n\n## Codes\n\n- 200: OK\n- 404: Not Found\n- 600: Odd\n")
     assert [r.code for r in records] == [200, 404]
     assert problems == [(10, "600 is not a status code: codes run from 100 to 599")]
+
+
+@pytest.mark.parametrize("text, entries", [
+    ("| Status code | Description |\n| --- | --- |\n| `404 Not Found` | No such resource. |\n| 200 OK | Fine. |\n",
+     [(404, "Not Found", "No such resource."), (200, "OK", "Fine.")]),
+    ("| Código | Significado |\n| --- | --- |\n| `200` ✅ | OK |\n| 404 | No encontrado |\n", [(200, "OK", ""), (404, "No encontrado", "")]),
+    ("| Código | Nombre | Descripción |\n| --- | --- | --- |\n| 201 | Creado | Se creó. |\n", [(201, "Creado", "Se creó.")]),
+    ("### 404 [Not Found](https://e.example/404)\n\nGone.\n", [(404, "Not Found", "Gone.")]),
+    ("### 404 Not Found [edit](https://e.example/edit)\n\nGone.\n", [(404, "Not Found", "Gone.")]),
+])
+def test_a_code_cell_with_its_name_headers_in_other_languages_and_a_linked_name(text, entries):
+    records, problems, _ = read(text)
+    assert [(r.code, r.name, r.text) for r in records] == entries
+    assert problems == []
