@@ -130,6 +130,10 @@ PATHOLOGICAL = {
     "html openers": "- **404 Not Found**: " + "<a " * (SIZE // 3) + "\n",
     "table cells": "| Code | Name |\n|---|---|\n" + "| 404 " + "|" * SIZE + "\n",
     "merged front matter": merged_front_matter(SIZE),
+    "emoji before codes": ("### " + "✅" * 50 + " HTTP Error 404 Not Found 🫖\n\n- " + "🔍 " * 30 + "Status 410 → gone\n") * (SIZE // 330),
+    "cell line breaks": "| Code | Name | Description |\n|---|---|---|\n| 404 | Not Found | " + "<br><" * (SIZE // 5) + " |\n",
+    "empty headings": "- 404 Not Found: x\n\n  " + "#" * 3 + "\n  " + "## x\n  " * (SIZE // 8) + "\n",
+    "alert markers": "- 404 Not Found: x\n\n  > [!NOTE]" + "[!" * (SIZE // 2) + "\n",
 }
 
 
