@@ -5,7 +5,7 @@ import unicodedata
 
 from .text import strip_separator
 
-PREFIX_WORDS = ("http", "https", "error", "status", "code", "response")  # `HTTP 401`, `Error 403`, `Status code 404`
+PREFIX_WORDS = ("http", "https", "error", "status", "code")  # `HTTP 401`, `Error 403`, `Status code 404`
 SYMBOL_KINDS = ("So", "Sk", "Sm", "Cf")  # emoji and other symbols, arrows, joiners
 
 
@@ -35,13 +35,14 @@ def starts_with_code(text: str) -> bool:
     return is_code(body[:3]) and not (body[3:4].isalnum() or body[3:4] == "_")
 
 
-def undecorated(text: str) -> str:
-    """A lead without what writers put before its code: emoji and symbols (`✅ 200 OK`) and words such as `HTTP`,
-    `Error` or `Status code` (`HTTP 401 Unauthorized`, `HTTP/1.1 404`); the text as it is unless a code follows."""
+def undecorated(text: str, words: bool = True) -> str:
+    """A lead without what writers put before its code: emoji and symbols (`✅ 200 OK`) and, with `words`, words
+    such as `HTTP`, `Error` or `Status code` (`HTTP 401 Unauthorized`, `HTTP/1.1 404`); the text as it is unless a
+    code follows."""
     body, start = text.strip(), 0
     while start < len(body) and (decoration(body[start]) or body[start].isspace()):
         start += 1
-    words = body[start:].split(None, 3)
+    words = body[start:].split(None, 3) if words else []
     for taken in range(min(len(words), 3) + 1):
         prefix = words[:taken]
         if all(w.casefold().rstrip(":") in PREFIX_WORDS or w.casefold().startswith("http/") for w in prefix):
@@ -63,10 +64,21 @@ def undecorated_name(name: str) -> str:
     return name[start:end]
 
 
-def parse_lead(text: str) -> tuple[str, str] | None:
+def parse_lead(text: str, words: bool = False) -> tuple[str, str] | None:
     """Split `404 Not Found`, `404: Not Found` or `` `404` - Not Found `` into the code-like token and the name;
-    emoji, symbols and words such as `HTTP` before a code are left out (`✅ HTTP 404 Not Found 🔍`)."""
-    body = undecorated(text).strip()
+    emoji and symbols before a code are left out (`✅ 404 Not Found`), and with `words` (a heading, a code cell)
+    words such as `HTTP` too, when a name follows as a name does (`HTTP 404 Not Found`, not `HTTP 404 errors`)."""
+    plain = undecorated(text, words=False)
+    worded = undecorated(text) if words else plain
+    lead = split_code(worded) if worded != plain else None
+    if lead and (not lead[1] or lead[1][:1].isupper()):
+        return lead
+    return split_code(plain)
+
+
+def split_code(text: str) -> tuple[str, str] | None:
+    """Split a text that starts with a code-like token into the token and the name after it."""
+    body = text.strip()
     body = body[1:] if body.startswith("`") else body
     if not body[:1].isdigit():
         return None
@@ -116,16 +128,18 @@ def plain_lead(content: str) -> tuple[str, str]:
     text = content.lstrip()
     newline = text.find("\n")
     newline = len(text) if newline < 0 else newline
-    run = None
+    run, depth = None, 0
     for index in range(len(text)):
         char = text[index]
         if char.isspace():
             run = index if run is None else run
             continue
+        depth += (char == "(") - (char == ")")
         start = index if run is None else run
         colon = char == ":" and (index + 1 == len(text) or text[index + 1].isspace())
         width = 2 if text[index : index + 2] in ("->", "=>") else 1
-        dash = (char in "-–—→" or width == 2) and run is not None and index + width < len(text) and text[index + width].isspace()
+        arrow = (char == "→" or width == 2) and depth <= 0  # `(POST → GET)` is part of a name
+        dash = (char in "-–—" or arrow) and run is not None and index + width < len(text) and text[index + width].isspace()
         if (colon or dash) and start <= newline:
             return text[:start], text[start:]
         if index >= newline:

@@ -243,11 +243,10 @@ def one_of(value, allowed: tuple[str, ...], what: str) -> tuple[str, str]:
 
 
 def check_status(value) -> tuple[tuple[str, ...], str]:
-    """A page's status as MDN writes it (`status: [deprecated]`): the flags among its words, others ignored."""
-    words = [value] if isinstance(value, str) else value if isinstance(value, list) else None
-    if words is None or not all(map(is_text, words)):
-        return (), f"must be a word or a list of words such as deprecated, not {shown(value)}"
-    return tuple(w.strip().casefold() for w in words if w.strip().casefold() in STATUS_FLAGS), ""
+    """A page's status as MDN writes it (`status: [deprecated]`): the flags among its words; any other value, which
+    other sites' front matter may give the key, says nothing and is no mistake."""
+    words = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return tuple(w.strip().casefold() for w in words if is_text(w) and w.strip().casefold() in STATUS_FLAGS), ""
 
 
 CHECKS = {

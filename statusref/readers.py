@@ -16,6 +16,7 @@ from .text import FLAG_WORDS, clean_name, clean_text, one_line, shorten, strip_s
 MD = markdown()
 CLASS_HEADING = re.compile(r"\b([1-5])xx\b", re.I)
 CLASS_WORDS = ((1, "informational"), (2, "success"), (3, "redirect"), (4, "client"), (5, "server"))
+TROUBLE_WORDS = ("error", "failure", "fault", "issue", "problem", "side")  # and Spanish `errores`, `side` of `client-side`
 ROLE_WORDS = {  # English, then the words Spanish, Portuguese, French, German and Italian tables use
     "former": ("former", "formerly", "old", "previous", "obsolete"),
     "code": ("code", "status", "number", "value", "código", "codigo", "estado", "statuscode", "codice"),
@@ -23,7 +24,7 @@ ROLE_WORDS = {  # English, then the words Spanish, Portuguese, French, German an
     "description": ("description", "explanation", "details", "detail", "notes", "comment", "definition",
                     "descripción", "descripcion", "descrição", "descricao", "beschreibung", "descrizione", "explicación"),
     "reference": ("reference", "references", "spec", "specification", "rfc", "defined", "source"),
-    "name": ("name", "reason", "meaning", "summary", "phrase", "title", "message", "text", "status",  # `Code | Status`
+    "name": ("name", "reason", "meaning", "summary", "phrase", "title", "message", "text",
              "nombre", "significado", "nome", "nom", "signification", "bedeutung", "significato", "mensaje", "mensagem"),
 }
 MAX_DEPTH = 40
@@ -85,7 +86,7 @@ def ends_section(section: Section, block: list[Token]) -> bool:
     """Whether a block ends a code's section: a heading as high as the code's, or one that leads with a code."""
     if block[0].type != "heading_open":
         return False
-    lead = parse_lead(heading_text(block[1]))
+    lead = parse_lead(heading_text(block[1]), words=True)
     return int(block[0].tag[1]) <= section.level or bool(lead and is_code(lead[0]))
 
 
@@ -160,9 +161,10 @@ def read_heading(state: State, block: list[Token]) -> None:
     level = int(block[0].tag[1])
     line = line_of(block)
     text = heading_text(block[1])
-    lead = parse_lead(text)
-    if lead and is_code(lead[0]) and not lead[1]:  # `### 404 [Not Found](url)`: the link is the name
-        lead = parse_lead(heading_text(block[1], links=True)) or lead
+    lead = parse_lead(text, words=True)
+    if lead and is_code(lead[0]) and not lead[1]:  # `### 404 [Not Found](url)`: the link is the name, if it is one
+        linked = parse_lead(heading_text(block[1], links=True), words=True)
+        lead = linked if linked and linked[1][:1].isupper() else lead
     if lead and is_code(lead[0]) and not range_lead(text):
         state.section = Section(int(lead[0]), lead[1], line, block[0].map[1], level)
         return
@@ -194,19 +196,21 @@ def class_heading_name(text: str) -> str:
     return strip_separator(rest).strip()
 
 
-def class_of(text: str) -> int | None:
-    """The class a heading or table row names (`4xx`, `Client Errors`), if any: by its label, or by its first or
-    second word in a short text, the words client and server only before `errors` (`Server Response Codes` names
-    no class)."""
+def class_of(text: str, loose: bool = False) -> int | None:
+    """The class a heading names (`4xx`, `Client Errors`), if any: by its label or its word, client and server only
+    beside a word of trouble (`Errors caused by the client`; `Server Response Codes` and `A guide for API clients`
+    name none); `loose`, a header cell of a table of classes, by its word alone (`Client`)."""
     label = CLASS_HEADING.search(text)
     if label:
         return int(label.group(1))
-    words = "".join(c if c.isalpha() else " " for c in text.casefold()).split()
-    for index, word in enumerate(words[:2] if len(words) <= 5 else ()):  # a title that mentions servers names none
-        for digit, stem in CLASS_WORDS:
-            after = [w for w in words[index + 1 : index + 3] if w != "side"][:1]
-            if word.startswith(stem) and (digit < 4 or after[:1] and after[0].startswith("error")):
-                return digit
+    folded = text.casefold()
+    if loose:
+        return next((digit for digit, word in CLASS_WORDS if word in folded), None)
+    words = "".join(c if c.isalpha() else " " for c in folded).split()
+    trouble = any(w.startswith(TROUBLE_WORDS) for w in words)  # `Server errors`, not `Server Response Codes`
+    for digit, stem in CLASS_WORDS:
+        if digit < 4 and stem in folded or digit >= 4 and trouble and any(w.startswith(stem) for w in words):
+            return digit
     return None
 
 
@@ -282,14 +286,18 @@ def read_table(state: State, block: list[Token]) -> None:
     headers = [inline_text(cell) for cell in rows[0][1]]
     roles = header_roles(headers)
     if "code" not in roles:
-        return read_grid(state, rows) if headers and all(class_of(h) for h in headers if h) else None
-    if not any(meant_as_code(code_text(c)) or lead_code(code_text(c)) for c in column(rows, roles["code"])):
+        return read_grid(state, rows) if headers and all(class_of(h, loose=True) for h in headers if h) else None
+    if not any(meant_as_code(code_text(c)) or ("name" not in roles and lead_code(code_text(c))) for c in column(rows, roles["code"])):
         return  # a table of something else, whose column happens to be called code or value
     if "former" in roles:
         read_former_rows(state, rows[1:], roles)
         return
-    if "name" not in roles and "description" in roles and names_column(column(rows, roles["description"])):
+    if "name" not in roles and "description" in roles and headers[roles["code"]].casefold() == "value" \
+            and names_column(column(rows, roles["description"])):
         roles["name"] = roles.pop("description")  # the registry's own `Value | Description`: a description that is a name
+    status = next((i for i, h in enumerate(headers) if i not in roles.values() and "status" in h.casefold().split()), None)
+    if "name" not in roles and status is not None and names_column(column(rows, status)):
+        roles["name"] = status  # `Code | Status | Description`: a status column of names, when no other names
     if not {"name", "description"} & roles.keys():
         state.problem(line_of(block), "table has a code column but no name or description column")
         return
@@ -302,21 +310,22 @@ def read_table(state: State, block: list[Token]) -> None:
 
 def code_text(token: Token) -> str:
     """A code cell's text without emphasis, or emoji and words such as `HTTP` around its code (`` `200` ✅ ``)."""
-    return undecorated_name(undecorated(inline_text(token))).strip("*_ ")
+    return undecorated_name(undecorated(inline_text(token))).strip("*_ ")  # leads: in headings, cells (not items)
 
 
 def names_column(cells: list[Token]) -> bool:
-    """Whether a column holds names (`Not Found`), not sentences: every cell short and unpunctuated, and most of
-    them with every longer word capitalised."""
+    """Whether a column holds names (`Not Found`), not sentences or states: every cell short and unpunctuated, most
+    of them different and with every longer word capitalised."""
     texts = [text for text in map(inline_text, cells) if text.strip()]
-    titled = [t for t in texts if all(w[:1].isupper() for w in t.split() if len(w) > 3 and w.isalpha())]
-    return bool(texts) and all(map(looks_like_name, texts)) and len(titled) * 5 >= len(texts) * 4
+    titled = [t for t in texts if any(c.isalpha() for c in t) and all(w[:1].isupper() for w in t.split() if len(w) > 3 and w.isalpha())]
+    distinct = len(set(texts)) * 5 >= len(texts) * 4  # names differ from row to row; states (`Done`, `✅`) repeat
+    return bool(texts) and distinct and all(map(looks_like_name, texts)) and len(titled) * 5 >= len(texts) * 4
 
 
 def lead_code(cell: str) -> bool:
-    """Whether a cell holds a code and a name (`404 Not Found`)."""
+    """Whether a cell holds a code and a name (`404 Not Found`), not a code and words about it (`404 or 410`)."""
     lead = parse_lead(cell) if " " in cell else None
-    return bool(lead and is_code(lead[0]) and lead[1])
+    return bool(lead and is_code(lead[0]) and lead[1][:1].isupper() and not any(c.isdigit() for c in lead[1]))
 
 
 def meant_as_code(cell: str) -> bool:
@@ -333,7 +342,7 @@ def read_grid(state: State, rows: list[tuple[int, list[Token]]]) -> None:
     """A table with a class in each header cell and `404 Not Found` in the cells under it."""
     for line, cells in rows[1:]:
         for cell_token in cells:
-            lead = parse_lead(inline_text(cell_token))
+            lead = parse_lead(inline_text(cell_token), words=True)
             if lead and is_code(lead[0]):
                 add_entry(state, int(lead[0]), lead[1], "", line)
 
@@ -398,9 +407,8 @@ def read_table_row(state: State, line: int, cells: list[Token], roles: dict[str,
     code = code_text(cell(cells, roles, "code"))
     name_cell, text_cell = cell(cells, roles, "name"), cell(cells, roles, "description")
     name = name_cell.content if name_cell else ""
-    if lead_code(code):  # `| 404 Not Found | text |`: the code cell holds the name too
-        code, named = parse_lead(code)
-        name = name or named
+    if not name_cell and lead_code(code):  # `| 404 Not Found | text |`: the code cell holds the name too
+        code, name = parse_lead(code)
     text = cell_breaks(text_cell.content) if text_cell else ""
     reference_cell = cell(cells, roles, "reference")
     reference = inline_text(reference_cell) if reference_cell else ""
@@ -429,7 +437,7 @@ def cell_breaks(text: str) -> str:
     while at >= 0:
         tag = next((t for t in ("<br>", "<br/>", "<br />") if text[at : at + len(t)].lower() == t), "")
         if tag:
-            parts.append(text[start:at].rstrip(" ") + "\n")
+            parts.append(text[start:at].rstrip(" ") + "\\\n")  # a backslash ends a line with a break
             start = at + len(tag)
         at = text.find("<", at + 1)
     return "".join(parts) + text[start:].lstrip(" ") if parts else text
@@ -453,10 +461,10 @@ def read_former_rows(state: State, rows: list, roles: dict[str, int]) -> None:
 
 def read_list(state: State, block: list[Token]) -> None:
     """A list whose items lead with a code and name; nested items stay in the description. A list of other numbers
-    (ports, years), among which some happen to be codes, is none: more than a third of its numbers not codes."""
+    is none: of ports, more than a third of them under 100 (though `443` could be a code), or of years."""
     items = list_items(block)
     numbers = [lead for lead in map(item_number, items) if lead]
-    if len(numbers) >= 3 and sum(not is_code(n) for n in numbers) * 3 > len(numbers):
+    if len(numbers) >= 3 and (sum(len(n) < 3 for n in numbers) * 3 > len(numbers) or all(len(n) > 3 for n in numbers)):
         return
     for item in items:
         read_list_item(state, item)

@@ -106,7 +106,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         """Answer the reload endpoints and the site's files."""
-        if not local_host(self.headers.get("Host", "")):
+        if not local_host(self.headers.get("Host", "").strip()):
             return self.reply(421, b"This server answers only to 127.0.0.1 and localhost\n", "text/plain")
         raw = urlsplit(self.path).path
         try:
@@ -180,9 +180,11 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 def local_host(host: str) -> bool:
-    """Whether a Host header names this machine by a name this server answers to, with any port."""
-    name = host[: host.find("]") + 1] if host.startswith("[") else host.partition(":")[0]
-    return name.casefold() in LOCAL_HOSTS
+    """Whether a Host header names this machine by a name this server answers to, with any port: 127.0.0.1,
+    localhost and its subdomains (RFC 6761: browsers resolve them to this machine themselves), or no name at all
+    (HTTP/1.0 needs none, and a browser always sends one)."""
+    name = (host[: host.find("]") + 1] if host.startswith("[") else host.partition(":")[0]).casefold().rstrip(".")
+    return not host or name in LOCAL_HOSTS or name.endswith(".localhost")
 
 
 def well_escaped(path: str) -> bool:

@@ -80,14 +80,26 @@ def drop_wiki_notes(text: str) -> str:
     at = text.find("[")
     while at >= 0:
         close = text.find("]", at + 1, at + 24)
-        inner = text[at + 1 : close] if close > 0 else ""
-        linked = text[close + 1 : close + 2] in ("(", "[")  # `[403](#403-forbidden)`: a link, not a note
-        if not linked and (inner.casefold() in WIKI_NOTES or (inner.isdigit() and len(inner) <= 3 and inner.isascii())):
+        if close > 0 and wiki_note(text[at + 1 : close]) and not linked(text, close + 1):
             kept.append(text[start:at].rstrip(" \t\n"))
             start = close + 1
         at = text.find("[", at + 1)
     kept.append(text[start:])
     return "".join(kept)
+
+
+def wiki_note(inner: str) -> bool:
+    """Whether the text between brackets is a wiki note: `citation needed`, or a footnote number `12`."""
+    return inner.casefold() in WIKI_NOTES or (inner.isdigit() and len(inner) <= 3 and inner.isascii())
+
+
+def linked(text: str, after: int) -> bool:
+    """Whether bracketed text ending before `after` is a link's text: `[403](#403-forbidden)` or `[404][gone]`, but
+    not a note followed by another (`[1][2]`)."""
+    if text[after : after + 1] == "(":
+        return True
+    close = text.find("]", after + 1, after + 25) if text[after : after + 1] == "[" else -1
+    return close > 0 and not wiki_note(text[after + 1 : close])
 
 
 def clean_text(text: str) -> str:

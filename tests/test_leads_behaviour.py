@@ -136,7 +136,18 @@ def test_range_lead(text, is_range):
     ("HTTP 4xx", None),
 ])
 def test_emoji_and_words_before_a_code_are_left_out_of_its_lead(text, lead):
-    assert parse_lead(text) == lead
+    assert parse_lead(text, words=True) == lead
+
+
+@pytest.mark.parametrize("text, words, lead", [
+    ("HTTP 401 Unauthorized", False, None),  # an item: words before a code make prose (`- HTTP 404 errors in...`)
+    ("✅ 200 OK", False, ("200", "OK")),  # but emoji are left out everywhere
+    ("HTTP 404 errors in the crawl report", True, None),  # no name follows the words as a name does
+    ("Response 200 (application/json)", True, None),  # an API Blueprint response
+    ("HTTP 404", True, ("404", "")),
+])
+def test_words_before_a_code_are_left_out_only_where_asked_and_before_a_name(text, words, lead):
+    assert parse_lead(text, words=words) == lead
 
 
 @pytest.mark.parametrize("name, kept", [("I'm a teapot 🫖", "I'm a teapot"), ("⚠️ Gone", "Gone"), ("Not Found", "Not Found"),
@@ -153,6 +164,7 @@ def test_emoji_around_a_name_are_left_out(name, kept):
     ("500 Internal Server Error => it broke", ("500 Internal Server Error", "it broke")),
     ("**200 OK** → it worked.", ("200 OK", "it worked.")),
     ("302 Found->x", ("302 Found->x", "")),  # an arrow without spaces is no separator
+    ("301 Moved Permanently (POST → GET) → it moved.", ("301 Moved Permanently (POST → GET)", "it moved.")),
 ])
 def test_an_arrow_separates_a_lead_from_its_description(item, split):
     assert split_lead(item) == split

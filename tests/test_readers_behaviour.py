@@ -72,7 +72,8 @@ def test_a_group_item_gives_its_class_name_and_the_entries_under_it():
                                             ("Client error responses", 4), ("Server errors", 5), ("Other codes", None),
                                             ("Client-side errors", 4), ("1. Informational", 1), ("Server Response Codes", None),
                                             ("Site Health: Server Setup and Hosting", None), ("A field guide for API clients", None),
-                                            ("The client errors we see most often here", None)])
+                                            ("Talking to servers", None), ("Errors caused by the client", 4),
+                                            ("Client Failures", 4), ("Most common server errors", 5), ("Errores del cliente", 4)])
 def test_a_class_is_known_by_its_word(heading, digit):
     from statusref.readers import class_of
 
@@ -165,3 +166,36 @@ def test_a_code_cell_with_its_name_headers_in_other_languages_and_a_linked_name(
     records, problems, _ = read(text)
     assert [(r.code, r.name, r.text) for r in records] == entries
     assert problems == []
+
+
+@pytest.mark.parametrize("text, entries, problems", [
+    ("| Code | Status | Name |\n| --- | --- | --- |\n| 200 | Stable | OK |\n| 404 | Stable | Not Found |\n",
+     [(200, "OK", ""), (404, "Not Found", "")], []),  # a status column beside a name column is no name
+    ("| Code | Status | Notes |\n| --- | --- | --- |\n| 200 | Done | x |\n| 201 | Done | y |\n| 301 | Todo | z |\n",
+     [(200, "", "x"), (201, "", "y"), (301, "", "z")], []),  # states repeat: no names
+    ("| Informational | Success | Client | Server |\n| --- | --- | --- | --- |\n| 100 Continue | 200 OK | 404 Not Found | 500 Oops |\n",
+     [(100, "Continue", ""), (200, "OK", ""), (404, "Not Found", ""), (500, "Oops", "")], []),
+    ("| Code | Name |\n| --- | --- |\n| 404 or 410 | Gone |\n| 200 | OK |\n",
+     [(200, "OK", "")], [(3, "cannot read status code '404 or 410': a code is three digits, 100 to 599")]),
+    ("| Status Code | Description |\n| --- | --- |\n| 400 | Invalid Email Address |\n| 401 | Token Expired |\n",
+     [(400, "", "Invalid Email Address"), (401, "", "Token Expired")], []),  # only the registry's `Value` column makes names
+    ("- 400: Bad Request\n- 401: Unauthorized\n- 1001: Token gone\n- 1002: Quota used\n",
+     [(400, "Bad Request", ""), (401, "Unauthorized", "")],
+     [(3, "1001 is not a status code: codes run from 100 to 599"), (4, "1002 is not a status code: codes run from 100 to 599")]),
+    ("- 1996: version 1.0\n- 1997: version 1.1\n- 2015: version 2\n", [], []),  # years
+    ("+ Response 200 (application/json)\n\n        {}\n\n+ Response 404\n", [], []),  # API Blueprint
+    ("- HTTP 404 errors in the crawl report need fixing.\n- HTTP 500 pages hurt.\n", [], []),
+    ("### 404 [¶](#404)\n\nGone.\n\n### 418 [link](https://e.example)\n\nTea.\n", [(404, "", "Gone."), (418, "", "Tea.")], []),
+])
+def test_what_the_lead_and_column_rules_leave_alone(text, entries, problems):
+    records, found, _ = read(text)
+    assert [(r.code, r.name, r.text) for r in records if isinstance(r, Entry)] == entries
+    assert found == problems
+
+
+def test_a_line_break_in_a_cell_stays_a_line_break():
+    from statusref.markup import render_description
+
+    records, problems, _ = read("| Code | Name | Description |\n| --- | --- | --- |\n| 409 | Conflict | Changed first.<br/>Fetch it again. |\n")
+    assert problems == [] and records[0].text == "Changed first.\\\nFetch it again."
+    assert render_description(records[0].text, 409, frozenset(), str)[0] == "<p>Changed first.<br>\nFetch it again.</p>\n"

@@ -320,7 +320,8 @@ def test_head_answers_as_get_without_a_body(server):
 
 
 @pytest.mark.parametrize("host, status", [("attacker.example:8000", 421), ("attacker.example", 421), ("127.0.0.1.evil:80", 421),
-                                          ("localhost:8000", 200), ("LOCALHOST", 200), ("127.0.0.1", 200), ("[::1]:8000", 200)])
+                                          ("localhost:8000", 200), ("LOCALHOST", 200), ("127.0.0.1", 200), ("[::1]:8000", 200),
+                                          ("localhost.", 200), ("docs.localhost:8000", 200), ("localhost.evil", 421)])
 def test_only_requests_for_this_machine_are_answered(server, host, status):
     assert get(server, "/api/codes.json", headers={"Host": host})[0] == status
 
@@ -346,3 +347,12 @@ def test_a_client_that_hangs_up_is_no_error_and_any_other_error_is_one_line(caps
     finally:
         httpd.server_close()
     assert capsys.readouterr().err == "error: answering a request: ValueError: odd\n"
+
+
+def test_a_request_without_a_host_is_answered(server):
+    with socket.create_connection(("127.0.0.1", server), timeout=30) as client:
+        client.sendall(b"GET /api/codes.json HTTP/1.0\r\n\r\n")
+        reply = b""
+        while chunk := client.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.0 200 ") and reply.endswith(b'{"codes": []}')

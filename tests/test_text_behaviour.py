@@ -34,6 +34,7 @@ def test_bytes_no_codepage_reads_are_replaced_at_their_line():
     ("List [a] and [1234] stay", "List [a] and [1234] stay"),
     ("[3]Start and end[4]", "Start and end"),
     ("Send [403](#403-forbidden) or [404][gone] instead [5].", "Send [403](#403-forbidden) or [404][gone] instead."),
+    ("Not Found[1][2] and jokes.[citation needed][6]", "Not Found and jokes."),
 ])
 def test_wiki_notes_are_dropped(text, kept):
     assert drop_wiki_notes(text) == kept
