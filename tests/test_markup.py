@@ -94,3 +94,18 @@ def test_helpers_are_replaced_per_instance():
     assert MarkdownIt("js-default").helpers is markdown_it.helpers
     assert md.helpers.parseLinkDestination is markdown_it.helpers.parseLinkDestination
     assert md.helpers.parseLinkTitle is markdown_it.helpers.parseLinkTitle
+
+
+@pytest.mark.parametrize("text", ["[a [b](c) d]", "[x [y [z](1)](2)]", "[[a](b)]"])
+def test_a_label_walked_with_nesting_is_not_believed_by_a_walk_without(text):
+    """A label holding a link closes for an image (nesting allowed) but not for a link: what the first walk learned
+    must not answer the second, whichever comes first."""
+    from markdown_it import helpers
+    from markdown_it.rules_inline import StateInline
+
+    from statusref.markup import parse_link_label
+
+    for order in ((False, True), (True, False)):
+        ours, stock = StateInline(text, OURS, {}, []), StateInline(text, STOCK, {}, [])
+        for nested in order:
+            assert parse_link_label(ours, 0, nested) == helpers.parseLinkLabel(stock, 0, nested), (order, nested)
