@@ -259,6 +259,10 @@ def entry_of(code: int, raw_name: str, text: str, line: int, reference: str = ""
     """An entry with its name split from its qualifiers (`Locked (WebDAV)`) and a cited RFC kept as its reference."""
     raw_name = undecorated_name(raw_name)
     name, qualifiers = clean_name(plain_text(raw_name) if any(c in raw_name for c in "[*_`<&\\") else raw_name)
+    name, badges = trailing_flags(name)
+    if badges:  # `Gone (Obsolete) Deprecated`: the name before the badge may end in its own qualifiers
+        name, before = clean_name(name)
+        qualifiers += before + badges
     if ("_" in name and " " not in name) or raw_name.strip()[:1] == "`" == raw_name.strip()[-1:]:
         name = ""  # a constant such as NOT_FOUND or `ValidationError`, not a name
     kinds = [(qualifier_kind(q), q) for q in qualifiers]
@@ -266,6 +270,16 @@ def entry_of(code: int, raw_name: str, text: str, line: int, reference: str = ""
     text = clean_text(text) or "; ".join(n for n in notes if any(c.isalnum() for c in n))
     kept = tuple(q for k, q in kinds if k == "kept")
     return Entry(code, name, kept, text, line, reference or ", ".join(cited))
+
+
+def trailing_flags(name: str) -> tuple[str, tuple[str, ...]]:
+    """A name without the flag words written after it as a badge (`Use Proxy **Deprecated**`), and those flags."""
+    words, flags = name.split(), []
+    while len(words) > 1 and words[-1].casefold() in FLAG_WORDS:
+        flags.insert(0, words.pop())
+        while len(words) > 1 and not undecorated_name(words[-1]):  # `Processing ⚠️ Deprecated`
+            words.pop()
+    return (" ".join(words), tuple(flags)) if flags else (name, ())
 
 
 def qualifier_kind(qualifier: str) -> str:

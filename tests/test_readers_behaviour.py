@@ -199,3 +199,15 @@ def test_a_line_break_in_a_cell_stays_a_line_break():
     records, problems, _ = read("| Code | Name | Description |\n| --- | --- | --- |\n| 409 | Conflict | Changed first.<br/>Fetch it again. |\n")
     assert problems == [] and records[0].text == "Changed first.\\\nFetch it again."
     assert render_description(records[0].text, 409, frozenset(), str)[0] == "<p>Changed first.<br>\nFetch it again.</p>\n"
+
+
+@pytest.mark.parametrize("text, entry", [
+    ("### 305 Use Proxy **Deprecated**\n\nOld.\n", (305, "Use Proxy", ("Deprecated",))),
+    ("- 308 Permanent Redirect `experimental`: new.\n", (308, "Permanent Redirect", ("experimental",))),
+    ("- 102 Processing ⚠️ Deprecated - slow.\n", (102, "Processing", ("Deprecated",))),
+    ("- 306 Unused: reserved.\n", (306, "", ("Unused",))),  # a flag word alone is a flag, as before
+    ("- 410 Gone (Obsolete) Deprecated: x.\n", (410, "Gone", ("Obsolete", "Deprecated"))),
+])
+def test_a_flag_written_after_a_name_as_a_badge_is_a_flag(text, entry):
+    records, problems, _ = read(text)
+    assert [(r.code, r.name, r.qualifiers) for r in records] == [entry] and problems == []
