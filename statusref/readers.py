@@ -55,6 +55,7 @@ class State:
     section: Section | None = None
     section_blocks: list = field(default_factory=list)
     stray: list[int] = field(default_factory=list)
+    in_html: list[int] = field(default_factory=list)
 
     def problem(self, line: int, message: str) -> None:
         """Record a problem at a 1-based line."""
@@ -96,6 +97,10 @@ def report_stray(state: State) -> None:
         count = len(state.stray)
         what = "a line looks like an entry" if count == 1 else f"{count} lines look like entries (the first is here)"
         state.problem(state.stray[0], f"{what} but not in a table, list or heading; not read")
+    if state.in_html:
+        count = len(state.in_html)
+        what = "a line of raw HTML looks like an entry" if count == 1 else f"{count} lines of raw HTML look like entries (the first is here)"
+        state.problem(state.in_html[0], f"{what}, but HTML is not read: write codes as a Markdown table, list or headings")
 
 
 def top_level_blocks(tokens: list[Token]):
@@ -621,7 +626,23 @@ def read_paragraph(state: State, block: list[Token]) -> None:
             add_entry(state, int(entry[0]), entry[1], "", number)
         elif entry_like(line) and not range_lead(line.lstrip(" -*`|")):
             state.stray.append(number)
+        elif line.lstrip().startswith("<") and entry_like(without_tags(line)):
+            state.in_html.append(number)
     state.class_digit, state.class_line = outer
+
+
+def without_tags(line: str) -> str:
+    """A line of raw HTML with each tag made a space: `<td>404</td><td>Not Found</td>` -> ` 404  Not Found `."""
+    parts, start = [], 0
+    at = line.find("<")
+    while at >= 0:
+        close = line.find(">", at)
+        if close < 0:
+            break
+        parts.append(line[start:at] + " ")
+        start = close + 1
+        at = line.find("<", start)
+    return "".join(parts) + line[start:]
 
 
 def pipe_entry(line: str) -> tuple[str, str] | None:

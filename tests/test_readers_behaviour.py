@@ -211,3 +211,15 @@ def test_a_line_break_in_a_cell_stays_a_line_break():
 def test_a_flag_written_after_a_name_as_a_badge_is_a_flag(text, entry):
     records, problems, _ = read(text)
     assert [(r.code, r.name, r.qualifiers) for r in records] == [entry] and problems == []
+
+
+@pytest.mark.parametrize("text, problems", [
+    ("<details>\n<summary>418 I'm a teapot</summary>\nShort.\n</details>\n",
+     [(2, "a line of raw HTML looks like an entry, but HTML is not read: write codes as a Markdown table, list or headings")]),
+    ("<table>\n<tr><td>404</td><td>Not Found</td></tr>\n<tr><td>410</td><td>Gone</td></tr>\n</table>\n",
+     [(2, "2 lines of raw HTML look like entries (the first is here), but HTML is not read: write codes as a Markdown table, list or headings")]),
+    ("<p align=center><img src=logo.png></p>\n", []),
+])
+def test_entries_in_raw_html_are_one_warning_saying_so(text, problems):
+    records, found, _ = read(text)
+    assert records == [] and found == problems
