@@ -39,6 +39,7 @@ class Section:
     line: int
     body_start: int
     level: int
+    also: tuple[int, ...] = ()  # the other codes of a heading of several (`### 301/308`), which share its text
 
 
 @dataclass
@@ -173,6 +174,10 @@ def read_heading(state: State, block: list[Token]) -> None:
     if lead and is_code(lead[0]) and not range_lead(text):
         state.section = Section(int(lead[0]), lead[1], line, block[0].map[1], level)
         return
+    codes = lead[0].split("/") if lead and "/" in lead[0] else []
+    if 1 < len(codes) <= 5 and all(map(is_code, codes)):  # `### 301/308`: one text for both, each with its own name
+        state.section = Section(int(codes[0]), "", line, block[0].map[1], level, tuple(map(int, codes[1:])))
+        return
     digit = class_of(text)
     if digit:
         set_class(state, digit, level, line, text)
@@ -231,7 +236,8 @@ def finish_section(state: State) -> None:
     section, blocks = state.section, state.section_blocks
     text = state.source_lines(section.body_start, blocks[-1][0].map[1]) if blocks else ""
     state.section, state.section_blocks = None, []
-    add_entry(state, section.code, section.name, text, section.line)
+    for code in (section.code, *section.also):
+        add_entry(state, code, section.name, text, section.line)
 
 
 # --- entries --------------------------------------------------------------

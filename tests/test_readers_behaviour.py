@@ -223,3 +223,11 @@ def test_a_flag_written_after_a_name_as_a_badge_is_a_flag(text, entry):
 def test_entries_in_raw_html_are_one_warning_saying_so(text, problems):
     records, found, _ = read(text)
     assert records == [] and found == problems
+
+
+@pytest.mark.parametrize("heading", ["### 301/308", "### [301/308](#301308)", "### 301/308 Permanent moves"])
+def test_a_heading_of_codes_joined_by_a_slash_gives_each_the_text(heading):
+    records, problems, _ = read(f"{heading}\n\nThe page has moved for good.\n\n### 404 Not Found\n\nGone.\n")
+    assert [(r.code, r.name, r.text) for r in records] == [(301, "", "The page has moved for good."),
+                                                          (308, "", "The page has moved for good."), (404, "Not Found", "Gone.")]
+    assert problems == []
