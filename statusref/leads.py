@@ -5,7 +5,10 @@ import unicodedata
 
 from .text import strip_separator
 
-PREFIX_WORDS = ("http", "https", "error", "status", "code")  # `HTTP 401`, `Error 403`, `Status code 404`
+PREFIX_WORDS = ("http", "error", "status")  # `HTTP 401`, `Error 403`, `Status 404`; `code` after one: `Status code 404`
+SMALL_WORDS = ("a", "for")  # the lowercase words of names as writers spell them: `Unavailable for Legal Reasons`
+NOT_FIRST = ("when", "but", "and", "or", "vs", "with", "in", "on", "after", "before", "while", "errors", "error",
+             "responses", "response", "examples", "example", "handling", "explained", "codes")  # `## HTTP 404 Errors`
 SYMBOL_KINDS = ("So", "Sk", "Sm", "Cf")  # emoji and other symbols, arrows, joiners
 
 
@@ -35,17 +38,17 @@ def starts_with_code(text: str) -> bool:
     return is_code(body[:3]) and not (body[3:4].isalnum() or body[3:4] == "_")
 
 
-def undecorated(text: str, words: bool = True) -> str:
-    """A lead without what writers put before its code: emoji and symbols (`✅ 200 OK`) and, with `words`, words
-    such as `HTTP`, `Error` or `Status code` (`HTTP 401 Unauthorized`, `HTTP/1.1 404`); the text as it is unless a
-    code follows."""
+def undecorated(text: str, words: bool = True, symbols: bool = True) -> str:
+    """A lead without what writers put before its code: with `symbols`, emoji and symbols (`✅ 200 OK`); with
+    `words`, words such as `HTTP`, `Error` or `Status code` (`HTTP 401 Unauthorized`, `HTTP/1.1 404`); the text as
+    it is unless a code follows."""
     body, start = text.strip(), 0
-    while start < len(body) and (decoration(body[start]) or body[start].isspace()):
+    while symbols and start < len(body) and (decoration(body[start]) or body[start].isspace()):
         start += 1
     words = body[start:].split(None, 3) if words else []
     for taken in range(min(len(words), 3) + 1):
         prefix = words[:taken]
-        if all(w.casefold().rstrip(":") in PREFIX_WORDS or w.casefold().startswith("http/") for w in prefix):
+        if all(prefix_word(w.casefold().rstrip(":"), n) for n, w in enumerate(prefix)):
             rest = body[start:]
             for word in prefix:
                 rest = rest[rest.index(word) + len(word) :].lstrip()
@@ -54,26 +57,43 @@ def undecorated(text: str, words: bool = True) -> str:
     return text
 
 
-def undecorated_name(name: str) -> str:
-    """A name without emoji and symbols around it (`I'm a teapot 🫖`)."""
+def prefix_word(word: str, index: int) -> bool:
+    """Whether a word may stand before a code at `index` among such words: `HTTP`, `HTTP/1.1`, `Error`, `Status`,
+    and `code` after one of them."""
+    return word in PREFIX_WORDS or word.startswith("http/") or (index > 0 and word == "code")
+
+
+def name_like(name: str) -> bool:
+    """Whether words after a code read as a status name: none, or each word capitalised but a few small ones, and
+    the first no word a title goes on with (`Not Found`, `Unavailable for Legal Reasons`; not `requests per
+    minute`, `Bad Gateway on Nginx`, `When Uploading Files`, `Errors`)."""
+    words = [w for w in name.split() if w[:1].isalpha()]
+    first = words[0] if words else "A"
+    return all(w[:1].isupper() or w in SMALL_WORDS for w in words) and first[:1].isupper() and first.casefold() not in NOT_FIRST
+
+
+def undecorated_name(name: str, leading: bool = True) -> str:
+    """A name without emoji and symbols after it (`I'm a teapot 🫖`) and, if `leading`, before it."""
     start, end = 0, len(name)
     while end and (decoration(name[end - 1]) or name[end - 1].isspace()):
         end -= 1
-    while start < end and (decoration(name[start]) or name[start].isspace()):
+    while leading and start < end and (decoration(name[start]) or name[start].isspace()):
         start += 1
     return name[start:end]
 
 
 def parse_lead(text: str, words: bool = False) -> tuple[str, str] | None:
     """Split `404 Not Found`, `404: Not Found` or `` `404` - Not Found `` into the code-like token and the name;
-    emoji and symbols before a code are left out (`✅ 404 Not Found`), and with `words` (a heading, a code cell)
-    words such as `HTTP` too, when a name follows as a name does (`HTTP 404 Not Found`, not `HTTP 404 errors`)."""
+    emoji and symbols before a code are left out (`✅ 404 Not Found`), and with `words` (headings, code cells) words
+    such as `HTTP` too, but only when a name follows as names are written (`HTTP 404 Not Found`; not `HTTP 404
+    errors`, `🕐 100 requests per minute`)."""
     plain = undecorated(text, words=False)
     worded = undecorated(text) if words else plain
-    lead = split_code(worded) if worded != plain else None
-    if lead and (not lead[1] or lead[1][:1].isupper()):
-        return lead
-    return split_code(plain)
+    for body in dict.fromkeys((worded, plain)):
+        lead = split_code(body)
+        if lead and (body == text.strip() or name_like(lead[1])):  # after emoji or words, only a name as names are
+            return lead
+    return split_code(text)
 
 
 def split_code(text: str) -> tuple[str, str] | None:
@@ -139,7 +159,8 @@ def plain_lead(content: str) -> tuple[str, str]:
         colon = char == ":" and (index + 1 == len(text) or text[index + 1].isspace())
         width = 2 if text[index : index + 2] in ("->", "=>") else 1
         arrow = (char == "→" or width == 2) and depth <= 0  # `(POST → GET)` is part of a name
-        dash = (char in "-–—" or arrow) and run is not None and index + width < len(text) and text[index + width].isspace()
+        mark = arrow if char == "→" or width == 2 else char in "-–—"
+        dash = mark and run is not None and index + width < len(text) and text[index + width].isspace()
         if (colon or dash) and start <= newline:
             return text[:start], text[start:]
         if index >= newline:

@@ -9,14 +9,15 @@ from markdown_it.token import Token
 
 from .markup import markdown, plain_text
 from .model import ClassName, Entry, FormerName, Problem
-from .leads import (bold_lead, class_label, code_like, drop_marker, entry_like, is_code, parse_lead, range_ends, range_lead, split_lead,
-                    undecorated, undecorated_name)
+from .leads import (bold_lead, class_label, code_like, decoration, drop_marker, entry_like, is_code, parse_lead, range_ends, range_lead,
+                    split_lead, undecorated, undecorated_name)
 from .text import FLAG_WORDS, clean_name, clean_text, one_line, shorten, strip_separator, without_attributes
 
 MD = markdown()
 CLASS_HEADING = re.compile(r"\b([1-5])xx\b", re.I)
 CLASS_WORDS = ((1, "informational"), (2, "success"), (3, "redirect"), (4, "client"), (5, "server"))
-TROUBLE_WORDS = ("error", "failure", "fault", "issue", "problem", "side")  # and Spanish `errores`, `side` of `client-side`
+TROUBLE_WORDS = ("error", "fail", "fault", "issue", "problem", "mistake", "trouble", "side", "erreur", "fehler")
+# in any word, as its start or not (`client-side`, `errores`, `Serverfehler`)
 ROLE_WORDS = {  # English, then the words Spanish, Portuguese, French, German and Italian tables use
     "former": ("former", "formerly", "old", "previous", "obsolete"),
     "code": ("code", "status", "number", "value", "código", "codigo", "estado", "statuscode", "codice"),
@@ -57,6 +58,7 @@ class State:
     section_blocks: list = field(default_factory=list)
     stray: list[int] = field(default_factory=list)
     in_html: list[int] = field(default_factory=list)
+    worded: bool = False  # whether headings of the document lead with words such as `HTTP` before their codes
 
     def problem(self, line: int, message: str) -> None:
         """Record a problem at a 1-based line."""
@@ -72,8 +74,9 @@ def read_markdown(path: str, text: str) -> tuple[list, list[Problem], str]:
     state = State(path, text.split("\n"))
     tokens = MD.parse(text)
     check_depth(state, tokens)
+    state.worded = worded_headings(tokens) >= 2
     for block in top_level_blocks(tokens):
-        if state.section and not ends_section(state.section, block):
+        if state.section and not ends_section(state.section, block, state.worded):
             state.section_blocks.append(block)
             continue
         reader = READERS.get(block[0].type)
@@ -84,12 +87,24 @@ def read_markdown(path: str, text: str) -> tuple[list, list[Problem], str]:
     return state.records, state.problems, first_heading(tokens)
 
 
-def ends_section(section: Section, block: list[Token]) -> bool:
-    """Whether a block ends a code's section: a heading as high as the code's, or one that leads with a code."""
+def worded_headings(tokens: list[Token]) -> int:
+    """How many headings lead with words such as `HTTP` before a code and a name (`## HTTP 401 Unauthorized`): a
+    document of several writes its codes so; a single one is a tutorial's title (`## Error 404 Handling`)."""
+    count = 0
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            text = heading_text(tokens[index + 1])
+            count += parse_lead(text, words=True) != parse_lead(text)
+    return count
+
+
+def ends_section(section: Section, block: list[Token], worded: bool) -> bool:
+    """Whether a block ends a code's section: a heading as high as the code's, or one that leads with another code
+    (`### HTTP 404 in Nginx` under `## 404 Not Found` is part of it); `worded`: as read_heading reads headings."""
     if block[0].type != "heading_open":
         return False
-    lead = parse_lead(heading_text(block[1]), words=True)
-    return int(block[0].tag[1]) <= section.level or bool(lead and is_code(lead[0]))
+    lead = parse_lead(heading_text(block[1]), words=worded)
+    return int(block[0].tag[1]) <= section.level or bool(lead and is_code(lead[0]) and int(lead[0]) != section.code)
 
 
 def report_stray(state: State) -> None:
@@ -167,10 +182,11 @@ def read_heading(state: State, block: list[Token]) -> None:
     level = int(block[0].tag[1])
     line = line_of(block)
     text = heading_text(block[1])
-    lead = parse_lead(text, words=True)
-    if lead and is_code(lead[0]) and not lead[1]:  # `### 404 [Not Found](url)`: the link is the name, if it is one
-        linked = parse_lead(heading_text(block[1], links=True), words=True)
-        lead = linked if linked and linked[1][:1].isupper() else lead
+    lead = parse_lead(text, words=state.worded)
+    if lead and is_code(lead[0]) and not lead[1]:  # `### 404 [Not Found](url)`, not `[MDN](url)`: a link as a name
+        linked = parse_lead(heading_text(block[1], links=True), words=state.worded)
+        name = linked[1] if linked else ""
+        lead = linked if name[:1].isupper() and not any(c.isdigit() for c in name) and name.upper() != name else lead
     if lead and is_code(lead[0]) and not range_lead(text):
         state.section = Section(int(lead[0]), lead[1], line, block[0].map[1], level)
         return
@@ -217,16 +233,12 @@ def class_of(text: str, loose: bool = False) -> int | None:
     if loose:
         return next((digit for digit, word in CLASS_WORDS if word in folded), None)
     words = "".join(c if c.isalpha() else " " for c in folded).split()
-    trouble = any(w.startswith(TROUBLE_WORDS) for w in words)  # `Server errors`, not `Server Response Codes`
+    trouble = len(words) == 1 or any(t in w for w in words for t in TROUBLE_WORDS)  # `Server errors`, `## Server`;
+    # not `Server Response Codes`
     for digit, stem in CLASS_WORDS:
         if digit < 4 and stem in folded or digit >= 4 and trouble and any(w.startswith(stem) for w in words):
             return digit
     return None
-
-
-def mentions_class(text: str, digit: int) -> bool:
-    """Whether a text beside a class label mentions that class by its word (`4xx | Client Oops`)."""
-    return CLASS_WORDS[digit - 1][1] in text.casefold()
 
 
 def finish_section(state: State) -> None:
@@ -279,8 +291,11 @@ def entry_of(code: int, raw_name: str, text: str, line: int, reference: str = ""
     kinds = [(qualifier_kind(q), q) for q in qualifiers]
     cited, notes = [q for k, q in kinds if k == "cited"], [q for k, q in kinds if k == "note"]
     text = clean_text(text) or "; ".join(n for n in notes if any(c.isalnum() for c in n))
-    kept = tuple(q for k, q in kinds if k == "kept")
-    return Entry(code, name, kept, text, line, reference or ", ".join(cited))
+    kept: dict[str, str] = {}
+    for kind, qualifier in kinds:
+        if kind == "kept":
+            kept.setdefault(qualifier.casefold(), qualifier)  # each once, as first written
+    return Entry(code, name, tuple(kept.values()), text, line, reference or ", ".join(cited))
 
 
 def trailing_flags(name: str) -> tuple[str, tuple[str, ...]]:
@@ -312,7 +327,8 @@ def read_table(state: State, block: list[Token]) -> None:
     roles = header_roles(headers)
     if "code" not in roles:
         return read_grid(state, rows) if headers and all(class_of(h, loose=True) for h in headers if h) else None
-    if not any(meant_as_code(code_text(c)) or ("name" not in roles and lead_code(code_text(c))) for c in column(rows, roles["code"])):
+    named = "name" not in roles and "cod" in headers[roles["code"]].casefold()  # `Status code`, `Código`; not `Value`
+    if not any(meant_as_code(code_text(c)) or (named and lead_code(code_text(c))) for c in column(rows, roles["code"])):
         return  # a table of something else, whose column happens to be called code or value
     if "former" in roles:
         read_former_rows(state, rows[1:], roles)
@@ -334,17 +350,20 @@ def read_table(state: State, block: list[Token]) -> None:
 
 
 def code_text(token: Token) -> str:
-    """A code cell's text without emphasis, or emoji and words such as `HTTP` around its code (`` `200` ✅ ``)."""
-    return undecorated_name(undecorated(inline_text(token))).strip("*_ ")  # leads: in headings, cells (not items)
+    """A code cell's text without emphasis, words such as `HTTP` before its code or emoji after it (`` `200` ✅ ``);
+    emoji before it make a state (`✅ 200` in a column of test results), not a code."""
+    return undecorated_name(undecorated(inline_text(token), symbols=False), leading=False).strip("*_ ")
 
 
 def names_column(cells: list[Token]) -> bool:
-    """Whether a column holds names (`Not Found`), not sentences or states: every cell short and unpunctuated, most
-    of them different and with every longer word capitalised."""
+    """Whether a column holds names (`Not Found`), not sentences or states: every cell short, without commas or
+    emoji, most of them different and with every longer word capitalised, and some of more than one word."""
     texts = [text for text in map(inline_text, cells) if text.strip()]
     titled = [t for t in texts if any(c.isalpha() for c in t) and all(w[:1].isupper() for w in t.split() if len(w) > 3 and w.isalpha())]
     distinct = len(set(texts)) * 5 >= len(texts) * 4  # names differ from row to row; states (`Done`, `✅`) repeat
-    return bool(texts) and distinct and all(map(looks_like_name, texts)) and len(titled) * 5 >= len(texts) * 4
+    plain = all(looks_like_name(t) and "," not in t and not any(map(decoration, t)) for t in texts)
+    several = any(len(t.split()) > 1 for t in texts)  # `Not Found`: states are single words (`Planned`, `Healthy`)
+    return bool(texts) and distinct and plain and several and len(titled) * 5 >= len(texts) * 4
 
 
 def lead_code(cell: str) -> bool:
@@ -405,7 +424,7 @@ def header_candidates(header: str) -> list[str]:
     return [
         role for role, known in ROLE_WORDS.items()
         for word in words
-        if len(word) <= 20 and difflib.get_close_matches(word, known, n=1, cutoff=0.75) and vocabulary.get(word, role) == role
+        if 5 <= len(word) <= 20 and difflib.get_close_matches(word, known, n=1, cutoff=0.75) and vocabulary.get(word, role) == role
     ][:1]
 
 
@@ -438,7 +457,7 @@ def read_table_row(state: State, line: int, cells: list[Token], roles: dict[str,
     reference_cell = cell(cells, roles, "reference")
     reference = inline_text(reference_cell) if reference_cell else ""
     digit = class_label(code)
-    if digit and (not name or mentions_class(name, digit) or not text.strip()):
+    if digit and (not name or class_of(name, loose=True) == digit or not text.strip()):
         state.class_digit, state.class_line = digit, line
         state.records.append(ClassName(digit, one_line(clean_text(name)) or code, line, clean_text(text)))
         return False
@@ -457,12 +476,24 @@ def read_table_row(state: State, line: int, cells: list[Token], roles: dict[str,
 
 
 def cell_breaks(text: str) -> str:
-    """A cell's text with its `<br>` tags, the one way to break a line in a table cell, as line breaks."""
+    """A cell's text with its `<br>` tags, the one way to break a line in a table cell, as line breaks; but those
+    in code spans (`` `<br>` ``), and one that ends the cell, which breaks nothing."""
+    if "<" not in text:
+        return text
+    spans = text.split("`")
+    for index in range(0, len(spans), 2):  # outside code spans
+        spans[index] = breaks_in(spans[index])
+    joined = "`".join(spans)
+    return joined[:-2].rstrip() if joined.endswith("\\\n") else joined
+
+
+def breaks_in(text: str) -> str:
+    """Text with each `<br>`, `<br/>` or `<br />` made a line break (a backslash at the end of a line)."""
     parts, start, at = [], 0, text.find("<")
     while at >= 0:
         tag = next((t for t in ("<br>", "<br/>", "<br />") if text[at : at + len(t)].lower() == t), "")
         if tag:
-            parts.append(text[start:at].rstrip(" ") + "\\\n")  # a backslash ends a line with a break
+            parts.append(text[start:at].rstrip(" ") + "\\\n")
             start = at + len(tag)
         at = text.find("<", at + 1)
     return "".join(parts) + text[start:].lstrip(" ") if parts else text
@@ -486,21 +517,24 @@ def read_former_rows(state: State, rows: list, roles: dict[str, int]) -> None:
 
 def read_list(state: State, block: list[Token]) -> None:
     """A list whose items lead with a code and name; nested items stay in the description. A list of other numbers
-    is none: of ports, more than a third of them under 100 (though `443` could be a code), or of years."""
+    is none: of ports (each a number and one word, a third of them under 100, though `443` could be a code), or
+    of years (every number of four digits or more)."""
     items = list_items(block)
-    numbers = [lead for lead in map(item_number, items) if lead]
-    if len(numbers) >= 3 and (sum(len(n) < 3 for n in numbers) * 3 > len(numbers) or all(len(n) > 3 for n in numbers)):
+    leads = [lead for lead in map(item_number, items) if lead]
+    numbers = [number for number, _ in leads]
+    ports = all(len(name.split()) == 1 for _, name in leads) and sum(len(n) < 3 for n in numbers) * 3 > len(numbers)
+    if len(numbers) >= 3 and (ports or all(len(n) > 3 for n in numbers)):
         return
     for item in items:
         read_list_item(state, item)
 
 
-def item_number(item: list[Token]) -> str:
-    """The number an item leads with (`- 443: HTTPS`), if it leads with one."""
+def item_number(item: list[Token]) -> tuple[str, str] | None:
+    """The number an item leads with and all the text after it (`- 443: HTTPS`), if it leads with one."""
     if len(item) < 2 or item[0].type != "paragraph_open":
-        return ""
-    parsed = parse_lead(split_lead(item[1].content)[0])
-    return parsed[0] if parsed and parsed[0].isascii() and parsed[0].isdigit() else ""
+        return None
+    parsed = parse_lead(item[1].content)
+    return parsed if parsed and parsed[0].isascii() and parsed[0].isdigit() else None
 
 
 def list_items(block: list[Token]) -> list[list[Token]]:

@@ -140,7 +140,12 @@ def test_a_misspelt_header_plays_only_its_likeliest_role():
      {404: ("Not Found", ""), 451: ("Unavailable For Legal Reasons", ""), 418: ("", "")}),
     ("| Code | Description |\n| --- | --- |\n| 200 | The call worked |\n| 404 | Nothing here |\n",
      {200: ("", "The call worked"), 404: ("", "Nothing here")}),  # sentences, though short: descriptions
-    ("| Code | Status | Description |\n| --- | --- | --- |\n| 200 | OK | It worked. |\n", {200: ("OK", "It worked.")}),
+    ("| Code | Status | Description |\n| --- | --- | --- |\n| 200 | OK | It worked. |\n| 404 | Not Found | Gone. |\n",
+     {200: ("OK", "It worked."), 404: ("Not Found", "Gone.")}),
+    ("| Code | Status | Description |\n| --- | --- | --- |\n| 200 | Planned | a |\n| 201 | Implemented | b |\n| 202 | Rejected | c |\n",
+     {200: ("", "a"), 201: ("", "b"), 202: ("", "c")}),  # states, each one word: no names
+    ("| Value | Description |\n| --- | --- |\n| 301 | Permanent |\n| 302 | Temporary |\n",
+     {301: ("", "Permanent"), 302: ("", "Temporary")}),
 ])
 def test_a_description_column_of_names_and_a_status_column_give_names(table, names):
     records, problems, _ = read(table)
@@ -231,3 +236,48 @@ def test_a_heading_of_codes_joined_by_a_slash_gives_each_the_text(heading):
     assert [(r.code, r.name, r.text) for r in records] == [(301, "", "The page has moved for good."),
                                                           (308, "", "The page has moved for good."), (404, "Not Found", "Gone.")]
     assert problems == []
+
+
+@pytest.mark.parametrize("text, entries, problems", [
+    ("| No | HTTP Status | Message |\n| --- | --- | --- |\n| 1 | 200 | OK |\n| 4 | 404 | Not Found |\n",
+     [(200, "OK", ""), (404, "Not Found", "")], []),  # `No` is a row number, not a typo of a name word
+    ("| Test case | Status | Notes |\n| --- | --- | --- |\n| Login | ✅ 200 | fine |\n| Logout | ❌ 401 | odd |\n", [], []),
+    ("| Setting | Value | Description |\n| --- | --- | --- |\n| Upload | 500 MB | Largest file |\n", [], []),
+    ("- 302 Found (POST -> GET in practice)\n- 303 See Other (any method -> GET)\n", [(302, "Found", ""), (303, "See Other", "any method -> GET")], []),
+    ("- 3 retries, then give up\n- 30 seconds max backoff\n- 429 Too Many Requests: honour Retry-After\n- 503 Service Unavailable: wait\n",
+     [(429, "Too Many Requests", "honour Retry-After"), (503, "Service Unavailable", "wait")],
+     [(2, "30 is not a status code: codes run from 100 to 599")]),  # `3` is a count, as before
+    ("- 🕐 100 requests per minute\n- 📦 500 MB per upload\n", [], []),
+    ("## 🚀 100 Days of Uptime\n\nThanks.\n\n## ⭐ 500 Stars on GitHub\n\nWow.\n", [], []),
+    ("## Error 403 When Uploading Files\n\nCheck the bucket policy.\n", [], []),  # one such heading: a tutorial's
+    ("## Error 403 When Uploading Files\n\nCheck it.\n\n## Status 200 But Empty Body\n\nPurge.\n\n## HTTP 404 Errors\n\nx\n", [], []),
+    ("## 404 Not Found\n\nNothing here.\n\n### Error 404 Examples\n\nA typo.\n\n### HTTP 404 Pages in Nginx\n\nUse try_files.\n",
+     [(404, "Not Found", "Nothing here.\n\n### Error 404 Examples\n\nA typo.\n\n### HTTP 404 Pages in Nginx\n\nUse try_files.")], []),
+    ("### 410 [MDN](https://e.example)\n\nGone.\n\n### 411 [RFC 9110 §15.5.12](https://e.example)\n\nLength.\n",
+     [(410, "", "Gone."), (411, "", "Length.")], []),
+    ("| Code | Name | Description |\n| --- | --- | --- |\n| 4XX | 4XX Errors | The client's fault. |\n| 404 | Not Found | Gone. |\n",
+     [(404, "Not Found", "Gone.")], []),
+    ("## Client\n\n- 404 Not Found: x\n\n## Server\n\n- 503 Service Unavailable: y\n- 404 Not Found: z\n", [(404, "Not Found", "x"),
+     (503, "Service Unavailable", "y"), (404, "Not Found", "z")], [(8, "404 is under the 5xx class heading on line 5")]),
+])
+def test_what_the_rules_for_real_shapes_still_leave_alone(text, entries, problems):
+    records, found, _ = read(text)
+    assert [(r.code, r.name, r.text) for r in records if isinstance(r, Entry)] == entries
+    assert [p for p in found if "given again" not in p[1]] == problems
+
+
+@pytest.mark.parametrize("cell, text", [
+    ("Never put `<br>` in an id.", "Never put `<br>` in an id."),
+    ("Token expired.<br>", "Token expired."),
+    ("One.<br>Two.<BR/>Three.", "One.\\\nTwo.\\\nThree."),
+])
+def test_a_break_in_a_cell_is_a_line_break_but_in_code_or_at_its_end(cell, text):
+    from statusref.readers import cell_breaks
+
+    assert cell_breaks(cell) == text
+
+
+def test_a_flag_given_twice_is_kept_once_as_first_written():
+    from statusref.readers import entry_of
+
+    assert entry_of(102, "Processing (Deprecated) (WebDAV) (deprecated)", "x", 1).qualifiers == ("Deprecated", "WebDAV")
