@@ -281,16 +281,14 @@ def alerts_as_words(state) -> None:
 def no_empty_sections(state) -> None:
     """Leave out a heading with nothing under it before the next heading as high or the end: what is left of a
     section that only held a macro (`## Specifications` over `{{Specifications}}`)."""
-    tokens, kept = state.tokens, []
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open" and empty_section(tokens, index):
-            kept.append(None)
-        elif kept and kept[-1] is None and token.type in ("inline", "heading_close"):
-            if token.type == "heading_close":
-                kept[-1:] = []
-        else:
-            kept.append(token)
-    state.tokens = [t for t in kept if t is not None]
+    tokens, kept, index = state.tokens, [], 0
+    while index < len(tokens):
+        if tokens[index].type == "heading_open" and empty_section(tokens, index):
+            index += 3  # the heading's open, text and close
+            continue
+        kept.append(tokens[index])
+        index += 1
+    state.tokens = kept
 
 
 def empty_section(tokens: list[Token], index: int) -> bool:
