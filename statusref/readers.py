@@ -18,15 +18,19 @@ CLASS_HEADING = re.compile(r"\b([1-5])xx\b", re.I)
 CLASS_WORDS = ((1, "informational"), (2, "success"), (3, "redirect"), (4, "client"), (5, "server"))
 TROUBLE_WORDS = ("error", "fail", "fault", "issue", "problem", "mistake", "trouble", "side", "erreur", "fehler")
 # in any word, as its start or not (`client-side`, `errores`, `Serverfehler`)
-ROLE_WORDS = {  # English, then the words Spanish, Portuguese, French, German and Italian tables use
+ROLE_WORDS = {  # a typo of one of these is forgiven (`Sumarary`)
     "former": ("former", "formerly", "old", "previous", "obsolete"),
-    "code": ("code", "status", "number", "value", "código", "codigo", "estado", "statuscode", "codice"),
+    "code": ("code", "status", "number", "value"),
     "constant": ("constant", "constants", "enum", "symbol", "identifier"),
-    "description": ("description", "explanation", "details", "detail", "notes", "comment", "definition",
-                    "descripción", "descripcion", "descrição", "descricao", "beschreibung", "descrizione", "explicación"),
+    "description": ("description", "explanation", "details", "detail", "notes", "note", "comment", "definition"),
     "reference": ("reference", "references", "spec", "specification", "rfc", "defined", "source"),
-    "name": ("name", "reason", "meaning", "summary", "phrase", "title", "message", "text",
-             "nombre", "significado", "nome", "nom", "signification", "bedeutung", "significato", "mensaje", "mensagem"),
+    "name": ("name", "reason", "meaning", "summary", "phrase", "title", "message", "text"),
+}
+OTHER_LANGUAGES = {  # Spanish, Portuguese, French, German and Italian headers, taken only as written: a typo of
+    # `nom` or `nome` is as likely a row number's `No` or a `Home`
+    "code": ("código", "codigo", "estado", "statuscode", "codice"),
+    "description": ("descripción", "descripcion", "descrição", "descricao", "beschreibung", "descrizione", "explicación"),
+    "name": ("nombre", "significado", "nome", "nom", "signification", "bedeutung", "significato", "mensaje", "mensagem"),
 }
 MAX_DEPTH = 40
 
@@ -415,7 +419,7 @@ def header_roles(headers: list[str]) -> dict[str, int]:
 def header_candidates(header: str) -> list[str]:
     """The roles one header cell could play, most likely first, forgiving typos (`Sumarary`)."""
     words = "".join(c if c.isalpha() else " " for c in header.casefold()).split()
-    found = [role for role, known in ROLE_WORDS.items() if any(word in known for word in words)]
+    found = [role for role, known in ROLE_WORDS.items() if any(w in known or w in OTHER_LANGUAGES.get(role, ()) for w in words)]
     if found:
         return found
     import difflib  # only for headers with a typo
@@ -424,7 +428,7 @@ def header_candidates(header: str) -> list[str]:
     return [
         role for role, known in ROLE_WORDS.items()
         for word in words
-        if 5 <= len(word) <= 20 and difflib.get_close_matches(word, known, n=1, cutoff=0.75) and vocabulary.get(word, role) == role
+        if len(word) <= 20 and difflib.get_close_matches(word, known, n=1, cutoff=0.75) and vocabulary.get(word, role) == role
     ][:1]
 
 
@@ -563,11 +567,22 @@ def read_list_item(state: State, item: list[Token]) -> None:
     parsed = parse_lead(lead)
     if parsed and is_code(parsed[0]):
         name = parsed[1]
-        if not name and len(children) == 1 and looks_like_name(rest):
-            name, rest = rest, ""
+        if not name and len(children) == 1:
+            name, rest = name_after_separator(rest)
         add_entry(state, int(parsed[0]), name, join_description(state, rest, children[1:]), line)
     elif parsed and code_like(parsed[0]) and len(parsed[0]) > 1:
         report_bad_code(state, line, parsed[0])
+
+
+def name_after_separator(rest: str) -> tuple[str, str]:
+    """A name and its text from what follows a code and a separator (`- 200 -> OK (e.g. GET -> HEAD)`): all of it
+    when it reads as a name, the words before a closing parenthesis when they do, else no name."""
+    if looks_like_name(rest):
+        return rest, ""
+    head, paren, tail = rest.partition(" (")
+    if paren and tail.rstrip().endswith(")") and looks_like_name(head):
+        return head, tail.rstrip()[:-1]
+    return "", rest
 
 
 def group_of(content: str, lead: str, rest: str) -> tuple[int, str] | None:

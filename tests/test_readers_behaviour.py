@@ -242,6 +242,11 @@ def test_a_heading_of_codes_joined_by_a_slash_gives_each_the_text(heading):
     ("| No | HTTP Status | Message |\n| --- | --- | --- |\n| 1 | 200 | OK |\n| 4 | 404 | Not Found |\n",
      [(200, "OK", ""), (404, "Not Found", "")], []),  # `No` is a row number, not a typo of a name word
     ("| Test case | Status | Notes |\n| --- | --- | --- |\n| Login | ✅ 200 | fine |\n| Logout | ❌ 401 | odd |\n", [], []),
+    ("| Status | Note |\n|---|---|\n| 408 | Retry later |\n| 429 | Honour Retry-After |\n", [(408, "", "Retry later"),
+     (429, "", "Honour Retry-After")], []),
+    ("| Cdoe | Nmae |\n|---|---|\n| 200 | OK |\n", [(200, "OK", "")], []),  # typos of English headers are forgiven
+    ("| Home | Code | Name |\n|---|---|---|\n| x | 200 | OK |\n", [(200, "OK", "")], []),  # but not near-misses of `nome`
+    ("- 200 -> OK (e.g. GET -> HEAD)\n- 410 -> Gone (see 404 -> 410)\n", [(200, "OK", "e.g. GET -> HEAD"), (410, "Gone", "see 404 -> 410")], []),
     ("| Setting | Value | Description |\n| --- | --- | --- |\n| Upload | 500 MB | Largest file |\n", [], []),
     ("- 302 Found (POST -> GET in practice)\n- 303 See Other (any method -> GET)\n", [(302, "Found", ""), (303, "See Other", "any method -> GET")], []),
     ("- 3 retries, then give up\n- 30 seconds max backoff\n- 429 Too Many Requests: honour Retry-After\n- 503 Service Unavailable: wait\n",
@@ -261,6 +266,7 @@ def test_a_heading_of_codes_joined_by_a_slash_gives_each_the_text(heading):
      (503, "Service Unavailable", "y"), (404, "Not Found", "z")], [(8, "404 is under the 5xx class heading on line 5")]),
 ])
 def test_what_the_rules_for_real_shapes_still_leave_alone(text, entries, problems):
+    """Each case was read this way before the rules for real shapes came, and is still."""
     records, found, _ = read(text)
     assert [(r.code, r.name, r.text) for r in records if isinstance(r, Entry)] == entries
     assert [p for p in found if "given again" not in p[1]] == problems
