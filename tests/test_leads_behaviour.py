@@ -132,6 +132,7 @@ def test_range_lead(text, is_range):
     ("✅ `200` OK", ("200", "OK")),
     ("Status codes to know", None),  # the words alone lead with no code
     ("🔥 2024 news", None),  # a symbol before a number that is no code stays: no lead
+    ("🔥 2024 News", None),
     ("Status 2024", None),
     ("HTTP 4xx", None),
 ])

@@ -287,3 +287,22 @@ def test_a_flag_given_twice_is_kept_once_as_first_written():
     from statusref.readers import entry_of
 
     assert entry_of(102, "Processing (Deprecated) (WebDAV) (deprecated)", "x", 1).qualifiers == ("Deprecated", "WebDAV")
+
+
+OTHER_HEADERS = {  # Spanish, Portuguese, French, German and Italian header words, as tables in those languages use them
+    "code": ("Código", "Codigo", "Estado", "Statuscode", "Codice"),
+    "name": ("Nombre", "Significado", "Nome", "Nom", "Signification", "Bedeutung", "Significato", "Mensaje", "Mensagem"),
+    "description": ("Descripción", "Descripcion", "Descrição", "Descricao", "Beschreibung", "Descrizione", "Explicación"),
+}
+
+
+def other_language_tables():
+    """A table for each header word of another language, in the column its role gives it."""
+    shapes = {"code": "| {} | Name | Notes |", "name": "| Code | {} | Notes |", "description": "| Code | Name | {} |"}
+    return [(shapes[role].format(word), role) for role, words in OTHER_HEADERS.items() for word in words]
+
+
+@pytest.mark.parametrize("header, role", other_language_tables())
+def test_each_header_word_of_another_language_plays_its_role(header, role):
+    records, problems, _ = read(f"{header}\n| --- | --- | --- |\n| 404 | Not Found | Gone. |\n")
+    assert [(r.code, r.name, r.text) for r in records] == [(404, "Not Found", "Gone.")] and problems == []
