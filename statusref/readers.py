@@ -226,6 +226,11 @@ def class_heading_name(text: str) -> str:
     return strip_separator(rest).strip()
 
 
+def letter_words(text: str) -> list[str]:
+    """The runs of letters of a text, in any script: `Client-side` gives `Client` and `side`."""
+    return "".join(c if c.isalpha() else " " for c in text).split()
+
+
 def class_of(text: str, loose: bool = False) -> int | None:
     """The class a heading names (`4xx`, `Client Errors`), if any: by its label or its word, client and server only
     beside a word of trouble (`Errors caused by the client`; `Server Response Codes` and `A guide for API clients`
@@ -236,7 +241,7 @@ def class_of(text: str, loose: bool = False) -> int | None:
     folded = text.casefold()
     if loose:
         return next((digit for digit, word in CLASS_WORDS if word in folded), None)
-    words = "".join(c if c.isalpha() else " " for c in folded).split()
+    words = letter_words(folded)
     trouble = len(words) == 1 or any(t in w for w in words for t in TROUBLE_WORDS)  # `Server errors`, `## Server`;
     # not `Server Response Codes`
     for digit, stem in CLASS_WORDS:
@@ -332,7 +337,7 @@ def read_table(state: State, block: list[Token]) -> None:
     if "code" not in roles:
         return read_grid(state, rows) if headers and all(class_of(h, loose=True) for h in headers if h) else None
     named = "name" not in roles and "cod" in headers[roles["code"]].casefold()  # `Status code`, `Código`; not `Value`
-    if not any(meant_as_code(code_text(c)) or (named and lead_code(code_text(c))) for c in column(rows, roles["code"])):
+    if not any(meant_as_code(text) or (named and code_and_name(text)) for text in map(code_text, column(rows, roles["code"]))):
         return  # a table of something else, whose column happens to be called code or value
     if "former" in roles:
         read_former_rows(state, rows[1:], roles)
@@ -370,10 +375,10 @@ def names_column(cells: list[Token]) -> bool:
     return bool(texts) and distinct and plain and several and len(titled) * 5 >= len(texts) * 4
 
 
-def lead_code(cell: str) -> bool:
-    """Whether a cell holds a code and a name (`404 Not Found`), not a code and words about it (`404 or 410`)."""
+def code_and_name(cell: str) -> tuple[str, str] | None:
+    """The code and name a cell holds (`404 Not Found`), if it holds both, not a code and words about it (`404 or 410`)."""
     lead = parse_lead(cell) if " " in cell else None
-    return bool(lead and is_code(lead[0]) and lead[1][:1].isupper() and not any(c.isdigit() for c in lead[1]))
+    return lead if lead and is_code(lead[0]) and lead[1][:1].isupper() and not any(c.isdigit() for c in lead[1]) else None
 
 
 def meant_as_code(cell: str) -> bool:
@@ -418,7 +423,7 @@ def header_roles(headers: list[str]) -> dict[str, int]:
 
 def header_candidates(header: str) -> list[str]:
     """The roles one header cell could play, most likely first, forgiving typos (`Sumarary`)."""
-    words = "".join(c if c.isalpha() else " " for c in header.casefold()).split()
+    words = letter_words(header.casefold())
     found = [role for role, known in ROLE_WORDS.items() if any(w in known or w in OTHER_LANGUAGES.get(role, ()) for w in words)]
     if found:
         return found
@@ -455,8 +460,9 @@ def read_table_row(state: State, line: int, cells: list[Token], roles: dict[str,
     code = code_text(cell(cells, roles, "code"))
     name_cell, text_cell = cell(cells, roles, "name"), cell(cells, roles, "description")
     name = name_cell.content if name_cell else ""
-    if not name_cell and lead_code(code):  # `| 404 Not Found | text |`: the code cell holds the name too
-        code, name = parse_lead(code)
+    both = None if name_cell else code_and_name(code)
+    if both:  # `| 404 Not Found | text |`: the code cell holds the name too
+        code, name = both
     text = cell_breaks(text_cell.content) if text_cell else ""
     reference_cell = cell(cells, roles, "reference")
     reference = inline_text(reference_cell) if reference_cell else ""
